@@ -1,0 +1,334 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The dom0-side scenario library (bash). A scenario's dom0.sh is sourced
+# after this file, in its own bash, inside the test-bed dom0:
+#
+#   tb_step NAME               name the step that follows (the FAIL reason
+#                              starts with it)
+#   tb_fail REASON...          verdict FAIL "<step>: REASON", exit
+#   tb_pass                    verdict PASS (writes results.json), exit
+#   tb_metric KEY VALUE UNIT   a figure for build/results/<scenario>.json
+#   tb_guest_create NAME [--kernel stock|xpv|FILE] [--vcpus N] [--memory MB]
+#                   [--disk MB]... [--vif] [--on-crash ACTION]
+#                   [--script SCEN/FILE] [--extra ARGS]
+#                              write /tb/guests/NAME.cfg and xl create it
+#   tb_wait_console NAME ERE TIMEOUT [N]
+#                              wait for the N-th line matching ERE (default:
+#                              one more than when tb_console_mark was last
+#                              called for NAME, else the first) on NAME's
+#                              console log; sets TB_LINE and TB_TIME
+#   tb_console_mark NAME       remember how far NAME's console has got
+#   tb_console_count NAME ERE  how many lines match so far
+#   tb_guest_wait_pass NAME TIMEOUT
+#                              wait for the guest script's verdict
+#   tb_domid NAME, tb_state NAME (xl list state column, empty when gone)
+#   tb_wait_state NAME ERE TIMEOUT, tb_wait_gone NAME TIMEOUT
+#   tb_xs_write NAME KEY VALUE write /local/domain/<domid>/data/KEY
+#   tb_fpu_canary [PROCS] [ITERATIONS]
+#   tb_load_xpv_modules [MODULE...]
+#                              insmod build/modules/*.ko into this dom0
+#   tb_now                     seconds since dom0 boot (1/100 s)
+#
+# Every wait takes a timeout in seconds; on expiry the scenario FAILs with
+# the step, what was awaited, and the tail of the guest's console.
+
+set -u
+TB=/tb
+TBIN=$TB/in
+TBD=$TBIN/testbed.d
+. "$TBIN/env"
+TB_STEP=start
+TB_METRICS=/tmp/tb-metrics
+TB_GUESTS=/tmp/tb-guests
+mkdir -p "$TB_GUESTS"
+: > "$TB_METRICS"
+
+tb_now() {
+	local up rest
+	read -r up rest < /proc/uptime
+	echo "$up"
+}
+
+tb_log() { echo "[dom0 $(tb_now)] $*" >&2; }
+
+tb_step() {
+	TB_STEP=$1
+	echo "$1" > /tmp/tb-step
+	echo "$1" > "$TB/step"
+	tb_log "step: $1"
+}
+
+tb_verdict() {
+	[ -s "$TB/result" ] || echo "$*" > "$TB/result"
+}
+
+tb_fail() {
+	tb_log "FAIL $TB_STEP: $*"
+	xl list >&2 2>&1
+	tb_verdict "FAIL $TB_STEP: $*"
+	exit 1
+}
+
+tb_metric() {
+	echo "$1 $2 $3" >> "$TB_METRICS"
+	tb_log "metric $1 = $2 $3"
+}
+
+tb_write_results() {
+	local first=1 k v u
+	[ -s "$TB_METRICS" ] || return 0
+	{
+		printf '{\n  "scenario": "%s",\n  "metrics": {' "$SCENARIO"
+		while read -r k v u; do
+			[ $first = 1 ] || printf ','
+			first=0
+			printf '\n    "%s": {"value": %s, "unit": "%s"}' "$k" "$v" "$u"
+		done < "$TB_METRICS"
+		printf '\n  }\n}\n'
+	} > "$TB/results.json"
+}
+
+tb_pass() {
+	tb_write_results
+	tb_log "PASS"
+	tb_verdict "PASS"
+	exit 0
+}
+
+# Arithmetic on decimals (uptime stamps) through awk.
+tb_calc() { awk "BEGIN { printf \"%.2f\", ($*) }"; }
+
+# tb_expired START TIMEOUT: true once TIMEOUT seconds have passed since the
+# tb_now stamp START.
+tb_expired() { awk -v s="$1" -v t="$2" -v n="$(tb_now)" 'BEGIN { exit !(n - s >= t) }'; }
+
+tb_console() { echo "$TB/console/guest-$1.log"; }
+
+tb_console_count() {
+	local f
+	f=$(tb_console "$1")
+	[ -f "$f" ] || { echo 0; return; }
+	tr -d '\r' < "$f" | grep -c -E -- "$2"
+}
+
+tb_console_mark() {
+	local f n=0
+	f=$(tb_console "$1")
+	[ -f "$f" ] && n=$(wc -l < "$f")
+	echo "$n" > "$TB_GUESTS/$1.mark"
+}
+
+tb_console_tail() {
+	local f
+	f=$(tb_console "$1")
+	echo "---- last lines of $1's console ($f) ----" >&2
+	tail -n "${2:-25}" "$f" 2>/dev/null | tr -d '\r' >&2
+	echo "----" >&2
+}
+
+tb_domid() { xl domid "$1" 2>/dev/null; }
+
+# The state column of xl list ("r-----", "--p---", "---c--"...), empty when
+# the domain does not exist.
+tb_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+
+tb_kernel_path() {
+	case $1 in
+	stock) echo "$TBIN/kernels/stock-vmlinuz" ;;
+	xpv)
+		[ -f "$TBIN/kernels/xpv-bzImage" ] ||
+			tb_fail "our kernel is missing: no build/kernel/bzImage (run scripts/kernel build)"
+		echo "$TBIN/kernels/xpv-bzImage"
+		;;
+	*) echo "$1" ;;
+	esac
+}
+
+tb_guest_create() {
+	local name=$1 kernel=stock vcpus=1 memory=256 on_crash=destroy extra=""
+	local script="$SCENARIO/guest.sh" disks=() vif=0 idx f cfg d letter
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--kernel) kernel=$2; shift ;;
+		--vcpus) vcpus=$2; shift ;;
+		--memory) memory=$2; shift ;;
+		--disk) disks+=("$2"); shift ;;
+		--vif) vif=1 ;;
+		--on-crash) on_crash=$2; shift ;;
+		--script) script=$2; shift ;;
+		--extra) extra=$2; shift ;;
+		*) tb_fail "tb_guest_create: unknown option $1" ;;
+		esac
+		shift
+	done
+	if [ -f "$TB_GUESTS/$name.idx" ]; then
+		idx=$(cat "$TB_GUESTS/$name.idx")
+	else
+		idx=$(( $(ls "$TB_GUESTS" | grep -c '\.idx$') + 1 ))
+		echo "$idx" > "$TB_GUESTS/$name.idx"
+	fi
+	f=$(tb_kernel_path "$kernel") || exit 1
+	cfg=$TB/guests/$name.cfg
+	{
+		echo "name = \"$name\""
+		echo 'type = "pvh"'
+		echo "kernel = \"$f\""
+		echo "ramdisk = \"$TBIN/guest.cpio\""
+		echo "extra = \"console=hvc0 loglevel=6 xpv.name=$name xpv.script=$script xpv.ip=10.0.0.$((10 + idx))/24 xpv.peer=10.0.0.1 $extra\""
+		echo "memory = $memory"
+		echo "vcpus = $vcpus"
+		if [ ${#disks[@]} -gt 0 ]; then
+			printf 'disk = [ '
+			letter=a
+			for d in "${disks[@]}"; do
+				if [ ! -f "/var/lib/xen/images/$name-xvd$letter.img" ]; then
+					truncate -s "${d}M" "/var/lib/xen/images/$name-xvd$letter.img"
+				fi
+				printf "'format=raw, vdev=xvd%s, access=rw, target=/var/lib/xen/images/%s-xvd%s.img', " \
+					"$letter" "$name" "$letter"
+				letter=$(echo $letter | tr a-y b-z)
+			done
+			echo ']'
+		fi
+		[ $vif = 1 ] && printf "vif = [ 'type=vif, mac=00:16:3e:00:00:%02x, bridge=xenbr0' ]\n" "$idx"
+		echo "on_poweroff = \"destroy\""
+		echo "on_reboot = \"restart\""
+		echo "on_crash = \"$on_crash\""
+		echo 'tsc_mode = "native"'
+		echo 'cpuid = "host,xsave=0,pku=0"'
+	} > "$cfg"
+	tb_log "xl create $name (kernel $kernel, $vcpus vcpu, ${memory} MiB, disks ${disks[*]:-none}, vif $vif)"
+	if ! timeout 120 xl create "$cfg" > "$TB/guests/$name.create.log" 2>&1; then
+		cat "$TB/guests/$name.create.log" >&2
+		tb_fail "xl create $name failed: $(tail -n 3 "$TB/guests/$name.create.log" | tr '\n' ' ')"
+	fi
+	tb_log "created $name as domain $(tb_domid "$name")"
+}
+
+# tb_wait_console NAME ERE TIMEOUT [N]
+tb_wait_console() {
+	local name=$1 re=$2 timeout=$3 want=${4:-} f start n tick=0 st
+	f=$(tb_console "$name")
+	if [ -z "$want" ]; then
+		want=1
+		if [ -f "$TB_GUESTS/$name.mark" ]; then
+			want=$(( $(head -n "$(cat "$TB_GUESTS/$name.mark")" "$f" 2>/dev/null |
+				tr -d '\r' | grep -c -E -- "$re") + 1 ))
+		fi
+	fi
+	start=$(tb_now)
+	while :; do
+		if [ -f "$f" ]; then
+			n=$(tr -d '\r' < "$f" | grep -c -E -- "$re")
+			if [ "$n" -ge "$want" ]; then
+				TB_TIME=$(tb_now)
+				TB_LINE=$(tr -d '\r' < "$f" | grep -E -- "$re" | sed -n "${want}p")
+				return 0
+			fi
+			if [ "${TB_GUEST_FAIL_OK:-0}" = 0 ] && tr -d '\r' < "$f" | grep -q 'XPV-FAIL'; then
+				tb_console_tail "$name"
+				tb_fail "guest $name: $(tr -d '\r' < "$f" | grep -o 'XPV-FAIL.*' | head -n1 | sed 's/^XPV-FAIL //')"
+			fi
+		fi
+		if tb_expired "$start" "$timeout"; then
+			tb_console_tail "$name"
+			st=$(tb_state "$name")
+			tb_fail "timed out after ${timeout} s waiting for /$re/ on $name's console (domain state: ${st:-gone})"
+		fi
+		tick=$((tick + 1))
+		if [ "${TB_WATCH_DEATH:-1}" = 1 ] && [ $((tick % 10)) = 0 ]; then
+			st=$(tb_state "$name")
+			case $st in
+			"") tb_console_tail "$name"; tb_fail "guest $name disappeared while waiting for /$re/" ;;
+			*c*) tb_console_tail "$name"; tb_fail "guest $name crashed (state $st) while waiting for /$re/" ;;
+			esac
+		fi
+		sleep 0.2
+	done
+}
+
+tb_guest_wait_pass() {
+	tb_wait_console "$1" 'XPV-GUEST-PASS' "$2"
+}
+
+# The value of "KEY=VALUE" in TB_LINE.
+tb_field() { echo "$TB_LINE" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
+
+tb_wait_state() {
+	local name=$1 re=$2 timeout=$3 start st
+	start=$(tb_now)
+	while :; do
+		st=$(tb_state "$name")
+		if echo "$st" | grep -q -E -- "$re"; then
+			TB_TIME=$(tb_now)
+			return 0
+		fi
+		if tb_expired "$start" "$timeout"; then
+			tb_console_tail "$name"
+			tb_fail "timed out after ${timeout} s waiting for $name to reach state /$re/ (state: ${st:-gone})"
+		fi
+		sleep 0.2
+	done
+}
+
+tb_wait_gone() {
+	local name=$1 timeout=$2 start st
+	start=$(tb_now)
+	while :; do
+		st=$(tb_state "$name")
+		if [ -z "$st" ]; then
+			TB_TIME=$(tb_now)
+			return 0
+		fi
+		if tb_expired "$start" "$timeout"; then
+			tb_console_tail "$name"
+			tb_fail "$name still exists after ${timeout} s (state $st)"
+		fi
+		sleep 0.2
+	done
+}
+
+tb_xs_write() {
+	local id
+	id=$(tb_domid "$1") || tb_fail "no domain $1"
+	xenstore-write "/local/domain/$id/data/$2" "$3" || tb_fail "xenstore-write data/$2 for $1 failed"
+}
+
+# Two or more processes doing the same floating-point sum at once must get
+# exactly the result of one doing it alone; a difference means the
+# emulator or hypervisor lost FPU state on a context switch, not that a
+# driver is wrong.
+tb_fpu_sum() {
+	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += (i % 7 + 0.1) / (i + 0.3); printf "%.17g\n", s }'
+}
+
+tb_fpu_canary() {
+	local procs=${1:-4} iters=${2:-300000} ref i bad=0
+	ref=$(tb_fpu_sum "$iters")
+	for i in $(seq "$procs"); do
+		tb_fpu_sum "$iters" > "/tmp/fpu.$i" &
+	done
+	wait
+	for i in $(seq "$procs"); do
+		if [ "$(cat "/tmp/fpu.$i")" != "$ref" ]; then
+			bad=$((bad + 1))
+			tb_log "FPU canary: process $i got $(cat "/tmp/fpu.$i"), alone $ref"
+		fi
+	done
+	[ $bad = 0 ] || tb_fail "FPU canary in dom0: $bad of $procs concurrent results differ from $ref (emulator FPU state corruption, not a driver bug)"
+	tb_log "FPU canary in dom0: $procs concurrent sums equal the reference $ref"
+}
+
+tb_load_xpv_modules() {
+	local m f
+	if [ $# = 0 ]; then
+		set -- $(ls "$TBIN/modules" 2>/dev/null | sed -n 's/\.ko$//p')
+	fi
+	[ $# -gt 0 ] || tb_fail "no out-of-tree modules staged (build/modules/*.ko)"
+	for m in "$@"; do
+		f=$TBIN/modules/$m.ko
+		[ -f "$f" ] || tb_fail "module $m not found in build/modules"
+		insmod "$f" || tb_fail "insmod $m.ko failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
+		tb_log "loaded $m.ko"
+	done
+}

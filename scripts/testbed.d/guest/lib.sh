@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The guest-side scenario library (busybox sh), sourced by the guest /init
+# before it runs the scenario's guest script in a subshell. Markers on the
+# console are the channel to dom0 (which reads xenconsoled's log):
+#   XPV-STEP <step>              step started
+#   XPV-OK <step> [key=value]... step passed, with figures for dom0
+#   XPV-FAIL <step>: <reason>    the guest script failed (ends it)
+#   XPV-GUEST-PASS               printed by /init when the script returns 0
+# Helpers: step, ok, fail, say, wait_for PATH TIMEOUT, net_up,
+# xs_wait KEY TIMEOUT, fpu_canary, now_ms.
+
+STEP=start
+
+say() { echo "XPV-INFO $*"; }
+step() { STEP=$1; echo "XPV-STEP $1"; }
+ok() { echo "XPV-OK $STEP $*"; }
+fail() { echo "XPV-FAIL $STEP: $*"; exit 1; }
+
+# Milliseconds of uptime (monotonic enough for durations).
+now_ms() {
+	local up rest
+	read -r up rest < /proc/uptime
+	echo "${up%.*}${up#*.}0"
+}
+
+# wait_for PATH TIMEOUT: wait for a file or device node to appear.
+wait_for() {
+	local i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt $(($2 * 5)) ] && return 1
+		sleep 0.2
+	done
+	return 0
+}
+
+# net_up: eth0 with the address dom0 assigned on the command line.
+net_up() {
+	wait_for /sys/class/net/eth0 30 || fail "no eth0 after 30 s"
+	ip link set lo up
+	ip link set eth0 up || fail "ip link set eth0 up failed"
+	ip addr add "$XPV_IP" dev eth0 || fail "cannot set $XPV_IP on eth0"
+}
+
+# xs_wait KEY TIMEOUT: wait for a key under this domain's xenstore home
+# (relative paths resolve to /local/domain/<domid>/) and print its value.
+xs_wait() {
+	local i=0 v
+	while :; do
+		if v=$(xenstore-read "$1" 2>/dev/null); then
+			echo "$v"
+			return 0
+		fi
+		i=$((i + 1))
+		[ $i -gt $(($2 * 4)) ] && return 1
+		sleep 0.25
+	done
+}
+
+fpu_sum() {
+	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += (i % 7 + 0.1) / (i + 0.3); printf "%.17g\n", s }'
+}
+
+# fpu_canary [PROCS] [ITERATIONS]: concurrent FP sums must equal one
+# computed alone, bit for bit (printed with 17 significant digits).
+fpu_canary() {
+	local procs=${1:-2} iters=${2:-200000} ref i
+	ref=$(fpu_sum "$iters")
+	for i in $(seq "$procs"); do
+		fpu_sum "$iters" > "/tmp/fpu.$i" &
+	done
+	wait
+	for i in $(seq "$procs"); do
+		[ "$(cat "/tmp/fpu.$i")" = "$ref" ] ||
+			fail "FPU canary: process $i got $(cat "/tmp/fpu.$i"), alone $ref (emulator FPU state corruption, not a driver bug)"
+	done
+	ok "procs=$procs ref=$ref"
+}
