@@ -40,7 +40,7 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
 	-I$(XPV_ROOT)/include -isystem $(KSFT_DIR)
-LDLIBS += -lpthread
+LDLIBS += -lpthread -lm
 
 XPV_PROGS := $(addprefix $(OUTPUT)/,$(TEST_GEN_PROGS))
 XPV_PROGS_EXT := $(addprefix $(OUTPUT)/,$(TEST_GEN_PROGS_EXTENDED))
