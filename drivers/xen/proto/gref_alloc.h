@@ -18,6 +18,14 @@
 
 #define XPV_GREF_END	0xffffffffU
 
+#ifdef __KERNEL__
+/*
+ * In the kernel the waiter is the public struct xpv_gnttab_callback
+ * (same fields), so callers of include/xpv/grant.h queue themselves here.
+ */
+#include <xpv/grant.h>
+#define xpv_gref_waiter xpv_gnttab_callback
+#else
 /**
  * struct xpv_gref_waiter - a caller waiting for free references
  * @fn: called (by the kernel glue, outside its lock) once @count refs are free
@@ -33,6 +41,7 @@ struct xpv_gref_waiter {
 	struct xpv_gref_waiter *next;
 	bool queued;
 };
+#endif
 
 /**
  * struct xpv_gref_pool - the allocator

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xpv: xenbus, the split-driver device model.
+ *
+ * A frontend device appears for each device/<type>/<id> node of this
+ * domain, a backend device for each backend/<type>/<frontend-domid>/<id>
+ * (driver domains). Devices come and go with those nodes (watched). A
+ * node whose otherend details are missing or garbage is logged and skipped.
+ *
+ * The bus watches the other end's "state" node and calls the driver's
+ * otherend_changed() from the xenwatch thread. Drivers decide what to do
+ * with xpv_xenbus_front_action() / xpv_xenbus_back_action(), which
+ * tolerate repeated, skipped and out-of-order states.
+ */
+#ifndef _XPV_XENBUS_H
+#define _XPV_XENBUS_H
+
+#include <linux/device.h>
+#include <linux/mod_devicetable.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/grant_table.h>
+#include <xen/interface/event_channel.h>
+#include <xen/interface/io/xenbus.h>
+#include <xpv/xenstore.h>
+
+/* Largest ring a frontend may grant with xpv_xenbus_grant_ring(). */
+#define XPV_XENBUS_MAX_RING_PAGES	16
+
+/**
+ * struct xpv_xenbus_device - one frontend or backend device
+ * @devicetype: "vbd", "vif", ...
+ * @nodename: our directory, e.g. "device/vif/0"
+ * @otherend: the other end's directory (absolute path)
+ * @otherend_id: the other end's domain id
+ * @state: our state as last written by xpv_xenbus_switch_state()
+ * @dev: the driver-model device
+ * @otherend_watch: private: watch on <otherend>/state
+ * @backend: private: which bus the device is on
+ */
+struct xpv_xenbus_device {
+	const char *devicetype;
+	const char *nodename;
+	const char *otherend;
+	domid_t otherend_id;
+	enum xenbus_state state;
+	struct device dev;
+	struct xpv_xs_watch otherend_watch;
+	bool backend;
+};
+
+static inline struct xpv_xenbus_device *to_xpv_xenbus_device(struct device *d)
+{
+	return container_of(d, struct xpv_xenbus_device, dev);
+}
+
+/**
+ * struct xpv_xenbus_device_id - a device type a driver handles
+ * @devicetype: the type, e.g. "vif"
+ */
+struct xpv_xenbus_device_id {
+	char devicetype[32];
+};
+
+/**
+ * struct xpv_xenbus_driver - a frontend or backend driver
+ * @name: driver name (defaults to the module name)
+ * @ids: device types handled, ended by an empty entry
+ * @probe: bind to a device; the other end's state watch is already set
+ * @otherend_changed: the other end's state changed (xenwatch thread);
+ *	@state is XenbusStateUnknown when the node vanished; invalid values
+ *	are filtered out (logged) before this is called
+ * @remove: unbind (device unplugged or driver unloaded)
+ * @driver: private
+ */
+struct xpv_xenbus_driver {
+	const char *name;
+	const struct xpv_xenbus_device_id *ids;
+	int (*probe)(struct xpv_xenbus_device *dev,
+		     const struct xpv_xenbus_device_id *id);
+	void (*otherend_changed)(struct xpv_xenbus_device *dev,
+				 enum xenbus_state state);
+	void (*remove)(struct xpv_xenbus_device *dev);
+	struct device_driver driver;
+};
+
+static inline struct xpv_xenbus_driver *to_xpv_xenbus_driver(struct device_driver *d)
+{
+	return container_of(d, struct xpv_xenbus_driver, driver);
+}
+
+int __xpv_xenbus_register_frontend(struct xpv_xenbus_driver *drv,
+				   struct module *owner, const char *modname);
+int __xpv_xenbus_register_backend(struct xpv_xenbus_driver *drv,
+				  struct module *owner, const char *modname);
+#define xpv_xenbus_register_frontend(drv) \
+	__xpv_xenbus_register_frontend(drv, THIS_MODULE, KBUILD_MODNAME)
+#define xpv_xenbus_register_backend(drv) \
+	__xpv_xenbus_register_backend(drv, THIS_MODULE, KBUILD_MODNAME)
+void xpv_xenbus_unregister_driver(struct xpv_xenbus_driver *drv);
+
+int xpv_xenbus_switch_state(struct xpv_xenbus_device *dev,
+			    enum xenbus_state state);
+enum xenbus_state xpv_xenbus_read_otherend_state(struct xpv_xenbus_device *dev);
+int xpv_xenbus_front_action(enum xenbus_state self, enum xenbus_state peer);
+int xpv_xenbus_back_action(enum xenbus_state self, enum xenbus_state peer);
+const char *xpv_xenbus_state_name(enum xenbus_state state);
+
+int xpv_xenbus_grant_ring(struct xpv_xenbus_device *dev, void *vaddr,
+			  unsigned int nr_pages, grant_ref_t *grefs);
+void xpv_xenbus_ungrant_ring(struct xpv_xenbus_device *dev,
+			     grant_ref_t *grefs, unsigned int nr_pages);
+int xpv_xenbus_map_ring(struct xpv_xenbus_device *dev, const grant_ref_t *grefs,
+			unsigned int nr_pages, void **vaddr);
+void xpv_xenbus_unmap_ring(struct xpv_xenbus_device *dev, void *vaddr);
+int xpv_xenbus_alloc_evtchn(struct xpv_xenbus_device *dev,
+			    evtchn_port_t *port);
+int xpv_xenbus_free_evtchn(struct xpv_xenbus_device *dev, evtchn_port_t port);
+
+__printf(3, 4)
+void xpv_xenbus_dev_error(struct xpv_xenbus_device *dev, int err,
+			  const char *fmt, ...);
+__printf(3, 4)
+void xpv_xenbus_dev_fatal(struct xpv_xenbus_device *dev, int err,
+			  const char *fmt, ...);
+
+/* Values of xpv_xenbus_front_action() / xpv_xenbus_back_action(). */
+enum {
+	XPV_XENBUS_NONE,
+	XPV_XENBUS_SETUP,
+	XPV_XENBUS_CONNECT,
+	XPV_XENBUS_SETUP_CONNECT,
+	XPV_XENBUS_CLOSE,
+	XPV_XENBUS_TEARDOWN,
+	XPV_XENBUS_REINIT,
+	XPV_XENBUS_ERROR,
+};
+
+#endif /* _XPV_XENBUS_H */
