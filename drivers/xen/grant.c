@@ -27,6 +27,7 @@
 #include <linux/timer.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
+#include <xen/interface/xen.h>
 #include <xen/interface/memory.h>
 #include <xpv/grant.h>
 #include <xpv/hypercall.h>

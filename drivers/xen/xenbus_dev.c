@@ -223,33 +223,6 @@ static int xbd_watch_op(struct xbd_file *f, const struct xsd_sockmsg *h,
 
 /* ------------------------------------------------------------ requests */
 
-static bool xbd_type_allowed(u32 type)
-{
-	switch (type) {
-	case XS_CONTROL:
-	case XS_DIRECTORY:
-	case XS_READ:
-	case XS_GET_PERMS:
-	case XS_TRANSACTION_START:
-	case XS_TRANSACTION_END:
-	case XS_INTRODUCE:
-	case XS_RELEASE:
-	case XS_GET_DOMAIN_PATH:
-	case XS_WRITE:
-	case XS_MKDIR:
-	case XS_RM:
-	case XS_SET_PERMS:
-	case XS_IS_DOMAIN_INTRODUCED:
-	case XS_RESUME:
-	case XS_SET_TARGET:
-	case XS_DIRECTORY_PART:
-		return true;
-	default:
-		/* XS_WATCH_EVENT, XS_ERROR, XS_RESET_WATCHES, unknown */
-		return false;
-	}
-}
-
 static int xbd_request(struct xbd_file *f)
 {
 	const struct xsd_sockmsg *h = &f->rx.hdr;
@@ -263,7 +236,7 @@ static int xbd_request(struct xbd_file *f)
 		return -ENOBUFS;	/* read your replies first */
 	if (h->type == XS_WATCH || h->type == XS_UNWATCH)
 		return xbd_watch_op(f, h, f->rx.body);
-	if (!xbd_type_allowed(h->type))
+	if (!xpv_xs_user_type_allowed(h->type))
 		return xbd_reply_error(f, h, -EINVAL);
 	if (h->tx_id) {
 		tx = xbd_tx_find(f, h->tx_id);

@@ -318,4 +318,30 @@ TEST(parse_uint)
 	EXPECT_EQ(77, v);	/* untouched on error */
 }
 
+TEST(user_request_types)
+{
+	uint32_t t;
+
+	EXPECT_TRUE(xpv_xs_user_type_allowed(XS_READ));
+	EXPECT_TRUE(xpv_xs_user_type_allowed(XS_WRITE));
+	EXPECT_TRUE(xpv_xs_user_type_allowed(XS_DIRECTORY));
+	EXPECT_TRUE(xpv_xs_user_type_allowed(XS_TRANSACTION_START));
+	EXPECT_TRUE(xpv_xs_user_type_allowed(XS_TRANSACTION_END));
+	EXPECT_TRUE(xpv_xs_user_type_allowed(XS_RM));
+	EXPECT_TRUE(xpv_xs_user_type_allowed(XS_MKDIR));
+	EXPECT_TRUE(xpv_xs_user_type_allowed(XS_GET_PERMS));
+	EXPECT_TRUE(xpv_xs_user_type_allowed(XS_SET_PERMS));
+	/* Handled in the kernel, daemon-only, or harmful to the kernel. */
+	EXPECT_FALSE(xpv_xs_user_type_allowed(XS_WATCH));
+	EXPECT_FALSE(xpv_xs_user_type_allowed(XS_UNWATCH));
+	EXPECT_FALSE(xpv_xs_user_type_allowed(XS_WATCH_EVENT));
+	EXPECT_FALSE(xpv_xs_user_type_allowed(XS_ERROR));
+	EXPECT_FALSE(xpv_xs_user_type_allowed(XS_RESET_WATCHES));
+	EXPECT_FALSE(xpv_xs_user_type_allowed(XS_SET_TARGET + 1));
+	for (t = XS_TYPE_COUNT; t < XS_TYPE_COUNT + 1000; t++)
+		ASSERT_FALSE(xpv_xs_user_type_allowed(t));
+	EXPECT_FALSE(xpv_xs_user_type_allowed(XS_INVALID));
+	EXPECT_FALSE(xpv_xs_user_type_allowed(0xffffffffu));
+}
+
 TEST_HARNESS_MAIN

@@ -365,6 +365,42 @@ int xpv_xs_ring_read(struct xenstore_domain_interface *intf,
 }
 
 /**
+ * xpv_xs_user_type_allowed() - may user space send this request type
+ * @type: the type field of a message written to /dev/xen/xenbus
+ *
+ * Client requests pass (the daemon enforces its own permissions).
+ * XS_WATCH/XS_UNWATCH are handled by the kernel and not forwarded, so they
+ * are refused here; so are messages only the daemon sends (XS_WATCH_EVENT,
+ * XS_ERROR), XS_RESET_WATCHES (it would drop the kernel's own watches)
+ * and unknown types.
+ */
+bool xpv_xs_user_type_allowed(u32 type)
+{
+	switch (type) {
+	case XS_CONTROL:
+	case XS_DIRECTORY:
+	case XS_READ:
+	case XS_GET_PERMS:
+	case XS_TRANSACTION_START:
+	case XS_TRANSACTION_END:
+	case XS_INTRODUCE:
+	case XS_RELEASE:
+	case XS_GET_DOMAIN_PATH:
+	case XS_WRITE:
+	case XS_MKDIR:
+	case XS_RM:
+	case XS_SET_PERMS:
+	case XS_IS_DOMAIN_INTRODUCED:
+	case XS_RESUME:
+	case XS_SET_TARGET:
+	case XS_DIRECTORY_PART:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
  * xpv_xs_parse_uint() - strict decimal parsing of a xenstore value
  * @str: the value (need not be NUL-terminated)
  * @len: its length; a single trailing NUL is allowed

@@ -50,6 +50,7 @@ int xpv_xs_count_strings(const char *buf, u32 len);
 int xpv_xs_parse_watch_event(const char *buf, u32 len, const char **path,
 			     const char **token);
 int xpv_xs_check_path(const char *path, u32 maxlen);
+bool xpv_xs_user_type_allowed(u32 type);
 
 /* Ring index arithmetic (XENSTORE_RING_SIZE bytes per direction). */
 int xpv_xs_ring_used(XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod);
