@@ -7,7 +7,7 @@
 #   XPV-FAIL <step>: <reason>    the guest script failed (ends it)
 #   XPV-GUEST-PASS               printed by /init when the script returns 0
 # Helpers: step, ok, fail, say, wait_for PATH TIMEOUT, net_up,
-# xs_wait KEY TIMEOUT, fpu_canary, now_ms.
+# xs_wait KEY TIMEOUT, fpu_canary, now_ms, now_epoch.
 
 STEP=start
 
@@ -21,6 +21,11 @@ now_ms() {
 	local up rest
 	read -r up rest < /proc/uptime
 	echo "${up%.*}${up#*.}0"
+}
+
+# The wall clock in seconds with microseconds (busybox date has no %N).
+now_epoch() {
+	adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%d.%06d\n", s, u }'
 }
 
 # wait_for PATH TIMEOUT: wait for a file or device node to appear.

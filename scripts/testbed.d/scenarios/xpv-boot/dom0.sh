@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# xpv-boot, dom0 side; stock-boot sources this with TB_KERNEL=stock.
+K=${TB_KERNEL:-xpv}
+G=boot
+
+tb_step create
+tb_guest_create $G --kernel "$K" --vcpus 2 --memory 256 --script xpv-boot/guest.sh
+create_done=$(tb_now)
+nonce=n$RANDOM$RANDOM
+tb_xs_write $G xpv-dom0-nonce "$nonce"
+
+tb_step console-marker
+tb_wait_console $G 'XPV-GUEST-INIT' 120
+tb_metric boot_to_init_s "$(tb_calc "$TB_TIME - $create_done")" s
+
+tb_step xenstore
+tb_wait_console $G 'XPV-OK xenstore ' 60
+val=$(tb_field val)
+case $val in
+guest-$nonce-*) ;;
+*) tb_fail "the guest's key holds '$val', which does not carry dom0's nonce $nonce" ;;
+esac
+id=$(tb_domid $G)
+seen=$(xenstore-read "/local/domain/$id/data/xpv-guest" 2>&1) ||
+	tb_fail "dom0 cannot read the guest's key: $seen"
+[ "$seen" = "$val" ] || tb_fail "dom0 reads '$seen' from the guest's key, the guest wrote '$val'"
+
+tb_step cpus
+tb_wait_console $G 'XPV-OK cpus ' 60
+[ "$(tb_field online)" = 0-1 ] || tb_fail "guest CPUs online: '$(tb_field online)', want 0-1"
+
+tb_step events-on-both-cpus
+tb_wait_console $G 'XPV-IRQ-END' 60
+tr -d '\r' < "$(tb_console $G)" | sed -n '/XPV-IRQ-BEGIN/,/XPV-IRQ-END/p' | sed '1d;$d' > "$TB/boot-interrupts.txt"
+cat "$TB/boot-interrupts.txt" >&2
+line=$(awk 'tolower($0) ~ /xen|xpv|hypervisor callback/ && $2 ~ /^[0-9]+$/ && $3 ~ /^[0-9]+$/ && $2 > 0 && $3 > 0 { print; exit }' \
+	"$TB/boot-interrupts.txt")
+[ -n "$line" ] || tb_fail "no xen/xpv interrupt line with events on both CPUs in /proc/interrupts (see boot-interrupts.txt)"
+tb_log "events on both CPUs: $line"
+
+tb_step wall-clock
+# dom0 sends its clock through xenstore; the guest answers with its own
+# clock and the value it got. The offset estimate cancels the two (similar)
+# latencies: ((guest - sent) - (received - guest)) / 2.
+tb_xs_write $G xpv-time-go "$EPOCHREALTIME"
+tb_wait_console $G 'XPV-OK time ' 60
+d1=$EPOCHREALTIME
+g=$(tb_field epoch)
+d0=$(tb_field dom0)
+[ -n "$g" ] && [ -n "$d0" ] || tb_fail "no clock values in '$TB_LINE'"
+off=$(awk -v g="$g" -v a="$d0" -v b="$d1" 'BEGIN { printf "%.3f", ((g - a) - (b - g)) / 2 }')
+rtt=$(awk -v a="$d0" -v b="$d1" 'BEGIN { printf "%.3f", b - a }')
+tb_log "guest clock $g, dom0 sent $d0, saw the answer at $d1"
+tb_metric clock_offset_s "$off" s
+tb_metric clock_probe_rtt_s "$rtt" s
+awk -v o="$off" 'BEGIN { exit !(o >= -2 && o <= 2) }' ||
+	tb_fail "guest wall clock is off dom0's by $off s (probe round trip $rtt s)"
+
+tb_step sleep-5
+tb_xs_write $G xpv-sleep-go 1
+tb_wait_console $G 'XPV-SLEEP start' 60
+t1=$TB_TIME
+tb_wait_console $G 'XPV-SLEEP end' 30
+d=$(tb_calc "$TB_TIME - $t1")
+tb_metric sleep5_s "$d" s
+awk -v d="$d" 'BEGIN { exit !(d >= 4 && d <= 6) }' || tb_fail "sleep 5 in the guest took $d s seen from dom0"
+
+tb_step guest-verdict
+tb_guest_wait_pass $G 30
+
+tb_step shutdown
+t0=$(tb_now)
+xl shutdown $G || tb_fail "xl shutdown $G failed"
+tb_wait_gone $G 30
+tb_metric shutdown_s "$(tb_calc "$TB_TIME - $t0")" s
+
+tb_step boot-again
+tb_console_mark $G
+tb_guest_create $G --kernel "$K" --vcpus 2 --memory 256 --script xpv-boot/alive.sh
+old=$(tb_domid $G)
+tb_wait_console $G 'XPV-ALIVE' 120
+
+tb_step reboot
+tb_console_mark $G
+t0=$(tb_now)
+xl reboot $G || tb_fail "xl reboot $G failed"
+TB_WATCH_DEATH=0 tb_wait_console $G 'XPV-ALIVE' 120
+tb_metric reboot_to_alive_s "$(tb_calc "$TB_TIME - $t0")" s
+new=$(tb_domid $G)
+[ -n "$new" ] && [ "$new" != "$old" ] || tb_fail "after xl reboot the domain id is '$new' (was $old): not a new domain"
+
+tb_step final-shutdown
+xl shutdown $G || tb_fail "xl shutdown $G failed"
+tb_wait_gone $G 30
+
+tb_pass
