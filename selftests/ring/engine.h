@@ -40,6 +40,7 @@ struct eng_params {
 	uint32_t start;		/* initial ring index (Xen kinds) */
 	uint64_t consumer_delay_ns;	/* busy work per request in the back */
 	bool fork;		/* back end in a child process */
+	unsigned int window;	/* max requests outstanding (0: ring size) */
 	uint64_t timeout_ns;	/* give up after this long */
 };
 
@@ -339,7 +340,8 @@ static uint64_t K##_front_loop(struct eng *e, ctx_t *c,		\
 	while (completed < p->nreq) {					\
 		unsigned int n = 0, got = 0;				\
 									\
-		while (produced < p->nreq && n < p->batch) {		\
+		while (produced < p->nreq && n < p->batch &&		\
+		       (!p->window || produced - completed < p->window)) {\
 			if (!K##_f_put(c, produced)) {			\
 				st->full++;				\
 				break;					\

@@ -441,6 +441,7 @@ FIXTURE_VARIANT(holdoff) {
 	bool always;
 	enum wait_mode wait;
 	bool fork;
+	unsigned int window;
 };
 
 FIXTURE_VARIANT_ADD(holdoff, blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false };
@@ -455,6 +456,11 @@ FIXTURE_VARIANT_ADD(holdoff, virtio_net256_b1_event_sleep) { K_VNET, 256, 1, fal
 FIXTURE_VARIANT_ADD(holdoff, process_blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true };
 FIXTURE_VARIANT_ADD(holdoff, process_net256_b8_event_sleep) { K_XNET, 256, 8, false, WAIT_SLEEP, true };
 FIXTURE_VARIANT_ADD(holdoff, process_blk512_b32_event_spin) { K_XBLK, 512, 32, false, WAIT_SPIN, true };
+/* one request in flight: every request finds the peer idle and armed */
+FIXTURE_VARIANT_ADD(holdoff, sync_blk32_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false, 1 };
+FIXTURE_VARIANT_ADD(holdoff, sync_net256_event_spin) { K_XNET, 256, 1, false, WAIT_SPIN, false, 1 };
+FIXTURE_VARIANT_ADD(holdoff, sync_process_blk32_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true, 1 };
+FIXTURE_VARIANT_ADD(holdoff, sync_virtio_blk32_event_sleep) { K_VBLK, 32, 1, false, WAIT_SLEEP, false, 1 };
 
 FIXTURE_SETUP(holdoff) { }
 FIXTURE_TEARDOWN(holdoff) { }
@@ -465,7 +471,8 @@ TEST_F(holdoff, every_request_answered_no_lost_wakeup)
 		.kind = variant->kind, .slots = variant->slots,
 		.batch = variant->batch, .notify_always = variant->always,
 		.wait = variant->wait, .fork = variant->fork,
-		.nreq = 30000, .timeout_ns = 20000000000ull,
+		.window = variant->window,
+		.nreq = variant->window ? 5000 : 30000, .timeout_ns = 20000000000ull,
 	};
 	struct eng_result r;
 
