@@ -75,7 +75,7 @@ dirs() {
 			echo "not ok - $d: no TAP results"
 			nf=1
 		fi
-		echo "# $d: $np passed, $nf failed, $ns skipped"
+		echo "# $d totals: pass $np, fail $nf, skip $ns"
 		pass=$((pass + np)) fail=$((fail + nf)) skip=$((skip + ns))
 	done
 	rm -rf "$tmp"
