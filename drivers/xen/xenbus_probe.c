@@ -40,11 +40,6 @@ struct xb_bus {
 static struct xb_bus xb_front;
 static struct xb_bus xb_back;
 
-static struct xb_bus *xb_bus_of(struct device *dev)
-{
-	return container_of(dev->bus, struct xb_bus, bus);
-}
-
 /* ------------------------------------------------------ driver binding */
 
 static const struct xpv_xenbus_device_id *
