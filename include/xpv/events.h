@@ -12,6 +12,7 @@
 #define _XPV_EVENTS_H
 
 #include <linux/interrupt.h>
+#include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
 
 /* eoi_flags for xpv_evtchn_lateeoi() */
@@ -37,5 +38,9 @@ void xpv_evtchn_notify_irq(int irq);
 void xpv_evtchn_lateeoi(int irq, unsigned int eoi_flags);
 int xpv_evtchn_alloc_unbound(domid_t remote_dom, evtchn_port_t *port);
 int xpv_evtchn_close(evtchn_port_t port);
+
+/* For the xpv core (arch/x86/xpv) only. */
+int xpv_evtchn_init(void);
+void xpv_evtchn_do_upcall(void);
 
 #endif /* _XPV_EVENTS_H */

@@ -14,7 +14,7 @@
 extern bool xpv_active;
 extern struct shared_info *xpv_shared_info;
 DECLARE_PER_CPU(struct vcpu_info *, xpv_vcpu_info);
-DECLARE_PER_CPU(u32, xpv_vcpu_id);
+DECLARE_PER_CPU(u32, xpv_vcpu_nr);
 
 /**
  * xpv_domain() - is this kernel running on Xen with xpv active?
@@ -36,7 +36,7 @@ static inline bool xpv_domain(void)
  */
 static inline u32 xpv_vcpu_id(unsigned int cpu)
 {
-	return per_cpu(xpv_vcpu_id, cpu);
+	return per_cpu(xpv_vcpu_nr, cpu);
 }
 
 int xpv_hvm_get_param(int idx, u64 *value);

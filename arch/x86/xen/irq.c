@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xpv L0: event upcall and per-vCPU state.
+ *
+ * Xen raises events by setting evtchn_upcall_pending in a vCPU's vcpu_info
+ * and injecting the callback vector, which xpv registers once for the whole
+ * domain with HVM_PARAM_CALLBACK_IRQ (type "vector").  Xen keeps injecting
+ * it while evtchn_upcall_pending is set, so the handler clears that first.
+ * The vector arrives without going through the local APIC, so no EOI.
+ *
+ * Each vCPU gets its own vcpu_info in per-CPU memory
+ * (VCPUOP_register_vcpu_info); until then the boot vCPU uses its slot in
+ * shared_info.  Secondary vCPUs are registered from the CPU that brings them
+ * up (CPU hotplug "prepare" stage), before they run a single instruction.
+ */
+#define pr_fmt(fmt) "xpv: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/init.h>
+#include <linux/interrupt.h>
+#include <linux/percpu.h>
+#include <asm/desc.h>
+#include <asm/idtentry.h>
+#include <asm/irq_regs.h>
+#include <asm/irq_vectors.h>
+#include <asm/smp.h>
+#include <asm/x86_init.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/vcpu.h>
+#include <xen/interface/hvm/params.h>
+
+#include <xpv/events.h>
+#include <xpv/hypercall.h>
+#include <xpv/xpv.h>
+
+#include "xpv-internal.h"
+
+DEFINE_PER_CPU(struct vcpu_info *, xpv_vcpu_info);
+EXPORT_PER_CPU_SYMBOL_GPL(xpv_vcpu_info);
+DEFINE_PER_CPU(u32, xpv_vcpu_nr);
+EXPORT_PER_CPU_SYMBOL_GPL(xpv_vcpu_nr);
+
+/* 64 bytes, 64-byte aligned: never straddles a page, as Xen requires. */
+static DEFINE_PER_CPU_ALIGNED(struct vcpu_info, xpv_vcpu_info_area);
+
+static void (*xpv_native_intr_init)(void) __initdata;
+
+DEFINE_IDTENTRY_SYSVEC(sysvec_xpv_callback)
+{
+	struct pt_regs *old_regs = set_irq_regs(regs);
+
+	inc_irq_stat(irq_hv_callback_count);
+	xpv_evtchn_do_upcall();
+	set_irq_regs(old_regs);
+}
+
+/*
+ * Xen numbers vCPUs as the ACPI processor UIDs of the MADT it builds for a
+ * PVH guest; the boot CPU is vCPU 0.
+ */
+static u32 xpv_cpu_to_vcpu(unsigned int cpu)
+{
+	u32 acpi_id;
+
+	if (!cpu)
+		return 0;
+#ifdef CONFIG_ACPI
+	acpi_id = per_cpu(x86_cpu_to_acpiid, cpu);
+	if (acpi_id != U32_MAX)
+		return acpi_id;
+#endif
+	acpi_id = cpu;
+	return acpi_id;
+}
+
+static int xpv_register_vcpu_info(unsigned int cpu)
+{
+	struct vcpu_info *vi = per_cpu_ptr(&xpv_vcpu_info_area, cpu);
+	phys_addr_t pa = per_cpu_ptr_to_phys(vi);
+	struct vcpu_register_vcpu_info info = {
+		.mfn	= PHYS_PFN(pa),
+		.offset	= offset_in_page(pa),
+	};
+	u32 vcpu = per_cpu(xpv_vcpu_nr, cpu);
+	int rc;
+
+	BUILD_BUG_ON(sizeof(struct vcpu_info) != 64);
+	if (per_cpu(xpv_vcpu_info, cpu) == vi)
+		return 0;
+
+	rc = xpv_vcpu_op(VCPUOP_register_vcpu_info, vcpu, &info);
+	if (!rc) {
+		per_cpu(xpv_vcpu_info, cpu) = vi;
+		return 0;
+	}
+	if (vcpu < MAX_VIRT_CPUS) {
+		pr_warn("vCPU %u: VCPUOP_register_vcpu_info failed (%d), using the shared_info slot\n",
+			vcpu, rc);
+		per_cpu(xpv_vcpu_info, cpu) = &xpv_shared_info->vcpu_info[vcpu];
+		return 0;
+	}
+	pr_err("vCPU %u: no vcpu_info (%d), CPU %u cannot come up\n",
+	       vcpu, rc, cpu);
+	return -ENODEV;
+}
+
+static int xpv_cpu_prepare(unsigned int cpu)
+{
+	int rc;
+
+	per_cpu(xpv_vcpu_nr, cpu) = xpv_cpu_to_vcpu(cpu);
+	rc = xpv_register_vcpu_info(cpu);
+	if (rc)
+		return rc;
+	return xpv_time_prepare_cpu(cpu);
+}
+
+static int xpv_cpu_dead(unsigned int cpu)
+{
+	/* The vcpu_info stays registered: Xen cannot move it again. */
+	return xpv_time_dead_cpu(cpu);
+}
+
+static void __init xpv_init_IRQ(void)
+{
+	u64 via;
+	int rc;
+
+	/* Before the native code fills the rest of the IDT. */
+	alloc_intr_gate(HYPERVISOR_CALLBACK_VECTOR, asm_sysvec_xpv_callback);
+	xpv_native_intr_init();
+
+	rc = xpv_register_vcpu_info(0);
+	if (rc)
+		panic("xpv: no vcpu_info for the boot vCPU\n");
+
+	rc = xpv_evtchn_init();
+	if (rc)
+		panic("xpv: event channel setup failed (%d)\n", rc);
+
+	via = ((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
+	      HYPERVISOR_CALLBACK_VECTOR;
+	rc = xpv_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, via);
+	if (rc)
+		panic("xpv: cannot set the callback vector (%d)\n", rc);
+	pr_info("event upcalls on vector %#x\n", HYPERVISOR_CALLBACK_VECTOR);
+
+	rc = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "x86/xpv:prepare",
+				       xpv_cpu_prepare, xpv_cpu_dead);
+	if (rc < 0)
+		pr_err("cannot register CPU hotplug callbacks (%d): secondary vCPUs will not get events\n",
+		       rc);
+}
+
+void __init xpv_irq_init_platform(void)
+{
+	/* Until init_IRQ the boot vCPU uses its slot in shared_info. */
+	per_cpu(xpv_vcpu_nr, 0) = 0;
+	per_cpu(xpv_vcpu_info, 0) = &xpv_shared_info->vcpu_info[0];
+
+	xpv_native_intr_init = x86_init.irqs.intr_init;
+	x86_init.irqs.intr_init = xpv_init_IRQ;
+}
