@@ -40,6 +40,7 @@ struct xs_req {
 	struct xsd_sockmsg rep;
 	char *body;
 	int err;
+	bool abandoned;		/* the waiter left: whoever dequeues frees it */
 	struct completion done;
 };
 
@@ -94,19 +95,21 @@ EXPORT_SYMBOL_GPL(xpv_xs_ready);
 static void xs_mark_broken(const char *why)
 {
 	struct xs_req *req, *tmp;
-	LIST_HEAD(failed);
 
 	if (!xchg(&xs_broken, true))
 		pr_err("connection broken: %s; xenstore requests now fail with -EIO\n",
 		       why);
 	spin_lock(&xs_req_lock);
-	list_splice_init(&xs_pending, &failed);
-	spin_unlock(&xs_req_lock);
-	list_for_each_entry_safe(req, tmp, &failed, list) {
+	list_for_each_entry_safe(req, tmp, &xs_pending, list) {
 		list_del_init(&req->list);
+		if (req->abandoned) {
+			kfree(req);
+			continue;
+		}
 		req->err = -EIO;
 		complete(&req->done);
 	}
+	spin_unlock(&xs_req_lock);
 	wake_up_all(&xs_ring_wq);
 }
 
@@ -223,7 +226,7 @@ static void xs_dispatch(const struct xpv_xs_rx *rx)
 	list_for_each_entry(req, &xs_pending, list) {
 		if (req->req_id == rx->hdr.req_id) {
 			found = req;
-			list_del(&req->list);
+			list_del_init(&req->list);
 			break;
 		}
 	}
@@ -231,6 +234,11 @@ static void xs_dispatch(const struct xpv_xs_rx *rx)
 	if (!found) {
 		pr_warn_ratelimited("reply type %u with unknown req_id %u dropped\n",
 				    rx->hdr.type, rx->hdr.req_id);
+		return;
+	}
+	if (found->abandoned) {
+		/* Set under xs_req_lock while it was listed: ours to free. */
+		kfree(found);
 		return;
 	}
 	found->rep = rx->hdr;
@@ -268,7 +276,8 @@ static int xs_reader_thread(void *unused)
 /* ------------------------------------------------------------ requests */
 
 static int xs_talk(u32 type, u32 tx_id, const struct kvec *vec,
-		   unsigned int nvec, struct xsd_sockmsg *rep, char **body)
+		   unsigned int nvec, struct xsd_sockmsg *rep, char **body,
+		   bool killable)
 {
 	struct xsd_sockmsg hdr = { .type = type, .tx_id = tx_id };
 	struct xs_req *req;
@@ -313,6 +322,17 @@ static int xs_talk(u32 type, u32 tx_id, const struct kvec *vec,
 		xs_mark_broken("request could not be sent");
 	}
 
+	if (killable && wait_for_completion_killable(&req->done)) {
+		spin_lock(&xs_req_lock);
+		if (!list_empty(&req->list)) {
+			/* No reply yet: leave it to the reader to free. */
+			req->abandoned = true;
+			spin_unlock(&xs_req_lock);
+			return -EINTR;
+		}
+		spin_unlock(&xs_req_lock);
+		/* Dequeued: its completion is imminent. */
+	}
 	wait_for_completion(&req->done);
 	err = req->err;
 	if (err)
@@ -338,7 +358,7 @@ static void *xs_single(u32 type, struct xpv_xbt t, const struct kvec *vec,
 	char *body;
 	int err;
 
-	err = xs_talk(type, t.id, vec, nvec, &rep, &body);
+	err = xs_talk(type, t.id, vec, nvec, &rep, &body, false);
 	if (err)
 		return ERR_PTR(err);
 	err = xpv_xs_check_reply(type, rep.req_id, &rep, body);
@@ -733,7 +753,9 @@ EXPORT_SYMBOL_GPL(xpv_xs_transaction_end);
  * @rep_body: receives the reply payload, NUL-terminated (kfree() it)
  *
  * The reply is returned whatever its type (XS_ERROR included); it is
- * already bounded and matched to the request by req_id.
+ * already bounded and matched to the request by req_id. The wait for the
+ * reply can be interrupted by a fatal signal (-EINTR; the reply, when it
+ * comes, is discarded).
  *
  * Return: 0 or a negative errno when no reply could be obtained.
  */
@@ -743,7 +765,7 @@ int xpv_xs_raw_request(const struct xsd_sockmsg *req, const void *body,
 	struct kvec vec = { .iov_base = (void *)body, .iov_len = req->len };
 
 	return xs_talk(req->type, req->tx_id, &vec, req->len ? 1 : 0,
-		       rep, rep_body);
+		       rep, rep_body, true);
 }
 
 /* ------------------------------------------------------------- watches */
