@@ -64,4 +64,23 @@ int xpv_gnttab_map_page(domid_t domid, grant_ref_t ref, struct page *page,
 int xpv_gnttab_unmap_page(struct page *page, grant_handle_t handle);
 int xpv_gnttab_copy(struct gnttab_copy *ops, unsigned int count);
 
+/*
+ * Batch map/unmap by page: fill each op with xpv_gnttab_set_map_op() /
+ * xpv_gnttab_set_unmap_op() for the page it maps into, then call
+ * xpv_gnttab_map_pages() / xpv_gnttab_unmap_pages() with the same pages.
+ * The provider picks the host address form its mode needs (a guest
+ * physical address in a PVH domain, a kernel virtual address plus the p2m
+ * override in a PV dom0). Return: 0 when every op succeeded, else a
+ * negative errno (each op's status tells which failed).
+ */
+void xpv_gnttab_set_map_op(struct gnttab_map_grant_ref *op, struct page *page,
+			   u32 flags, grant_ref_t ref, domid_t domid);
+void xpv_gnttab_set_unmap_op(struct gnttab_unmap_grant_ref *op,
+			     struct page *page, u32 flags,
+			     grant_handle_t handle);
+int xpv_gnttab_map_pages(struct gnttab_map_grant_ref *ops, struct page **pages,
+			 unsigned int count);
+int xpv_gnttab_unmap_pages(struct gnttab_unmap_grant_ref *ops,
+			   struct page **pages, unsigned int count);
+
 #endif /* _XPV_GRANT_H */

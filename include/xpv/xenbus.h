@@ -26,6 +26,11 @@
 /* Largest ring a frontend may grant with xpv_xenbus_grant_ring(). */
 #define XPV_XENBUS_MAX_RING_PAGES	16
 
+#ifdef CONFIG_XEN
+/* dom0-compat: the kernel's own xenbus types under xpv's names */
+#include <xpv/compat/xenbus.h>
+#else
+
 /**
  * struct xpv_xenbus_device - one frontend or backend device
  * @devicetype: "vbd", "vif", ...
@@ -87,6 +92,8 @@ static inline struct xpv_xenbus_driver *to_xpv_xenbus_driver(struct device_drive
 {
 	return container_of(d, struct xpv_xenbus_driver, driver);
 }
+
+#endif /* CONFIG_XEN */
 
 int __xpv_xenbus_register_frontend(struct xpv_xenbus_driver *drv,
 				   struct module *owner, const char *modname);

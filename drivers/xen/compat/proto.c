@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xpv dom0-compat provider: the xenbus state machine and the value parsers
+ * are xpv's pure logic in drivers/xpv/proto/, compiled into this module too.
+ */
+#include "../proto/xs_proto.c"
+#include "../proto/xenbus_state.c"
