@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Mutation check of the blkif selftests: each mutant is blkif_proto.c with
+# one validation rule broken (an exact string replaced: "OLD@@NEW").  The
+# selftests are built against the mutant and must fail; a mutant that passes
+# means a rule no test covers, one that does not build or no longer applies
+# means the list needs updating.  Prints PASS/FAIL per mutant.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+src=$here/../../drivers/block/xen-blk/blkif_proto.c
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mutants=(
+	'last >= XPV_BLKIF_SECTORS_PER_PAGE@@last > XPV_BLKIF_SECTORS_PER_PAGE'
+	'if (first > last ||@@if (false ||'
+	'if (seg[i].gref == 0)@@if (false)'
+	'return len <= lim->sectors && sector <= lim->sectors - len;@@return sector + len <= lim->sectors;'
+	'if (nr == 0 || nr != io->nr_segments || nr > max)@@if (nr == 0 || nr > max)'
+	'if (io->sector_number % spb)@@if (false)'
+	'return flush ? 0 : -EINVAL;@@return flush ? 0 : 0;'
+	'if (!lim->flush)@@if (false)'
+	'if (!lim->barrier)@@if (false)'
+	'if (!lim->discard)@@if (false)'
+	'if (lim->readonly && req->operation != XPV_BLKIF_OP_READ)@@if (false)'
+	'if (req->flag & ~XPV_BLKIF_DISCARD_SECURE)@@if (false)'
+	'if (!spb || req->nr_sectors == 0)@@if (!spb)'
+	'if (req->indirect_op != XPV_BLKIF_OP_READ &&@@if (false &&'
+	'if (nr == 0 || nr > lim->max_indirect_segs)@@if (nr == 0)'
+	'if (req->indirect_grefs[i] == 0)@@if (false)'
+	'if (rsp->operation != tab->ent[rsp->id].op)@@if (false)'
+	'return id < tab->nr && tab->ent[id].next == XPV_BLKIF_SHADOW_INUSE;@@return id < tab->nr;'
+	'		return -EBADMSG;@@		return 0;'
+	'r__->id = w__->u.rw.id;@@r__->id = w__->u.rw.id ^ 1;'
+	'w__->u.rw.nr_segments = (u8)r__->nr_segments;@@w__->u.rw.nr_segments = 1;'
+	'if (s[i] < '"'0'"' || s[i] > '"'9'"')@@if (false)'
+	'if (o > XPV_BLKIF_MAX_RING_ORDER)@@if (false)'
+	'if (val == 0 || val > our_max)@@if (val > our_max)'
+	'if (d->physical_sector_size % ss)@@if (false)'
+)
+
+caught=0 missed=0
+for m in "${mutants[@]}"; do
+	old=${m%%@@*} new=${m#*@@}
+	if ! grep -qF -- "$old" "$src"; then
+		echo "FAIL mutant no longer applies (update the list): $old"
+		missed=$((missed + 1))
+		continue
+	fi
+	out=$work/out
+	mkdir -p "$out"
+	OLD=$old NEW=$new python3 -c '
+import os, sys
+s = open(sys.argv[1]).read()
+s = s.replace(os.environ["OLD"], os.environ["NEW"], 1)
+open(sys.argv[2], "w").write(s)' "$src" "$work/mutant.c"
+	if ! make -s -C "$here" OUTPUT="$out" PROTO_SRC="$work/mutant.c" \
+		"$out/blkif_test" >/dev/null 2>&1; then
+		echo "FAIL mutant does not build: $old"
+		missed=$((missed + 1))
+	elif timeout 120 "$out/blkif_test" >/dev/null 2>&1; then
+		echo "FAIL mutant survived: $old"
+		missed=$((missed + 1))
+	else
+		echo "PASS mutant caught: $old"
+		caught=$((caught + 1))
+	fi
+	rm -f "$out/blkif_test"
+done
+echo "mutants: $caught caught, $missed survived"
+[ "$missed" -eq 0 ]
