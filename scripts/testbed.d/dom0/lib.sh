@@ -219,13 +219,13 @@ tb_wait_console() {
 	start=$(tb_now)
 	while :; do
 		if [ -f "$f" ]; then
-			n=$(tr -d '\r' < "$f" | grep -c -E -- "$re")
+			n=$(grep -a -c -E -- "$re" "$f")
 			if [ "$n" -ge "$want" ]; then
 				TB_TIME=$(tb_now)
 				TB_LINE=$(tr -d '\r' < "$f" | grep -E -- "$re" | sed -n "${want}p")
 				return 0
 			fi
-			if [ "${TB_GUEST_FAIL_OK:-0}" = 0 ] && tr -d '\r' < "$f" | grep -q 'XPV-FAIL'; then
+			if [ "${TB_GUEST_FAIL_OK:-0}" = 0 ] && grep -a -q 'XPV-FAIL' "$f"; then
 				tb_console_tail "$name"
 				tb_fail "guest $name: $(tr -d '\r' < "$f" | grep -o 'XPV-FAIL.*' | head -n1 | sed 's/^XPV-FAIL //')"
 			fi
@@ -236,14 +236,14 @@ tb_wait_console() {
 			tb_fail "timed out after ${timeout} s waiting for /$re/ on $name's console (domain state: ${st:-gone})"
 		fi
 		tick=$((tick + 1))
-		if [ "${TB_WATCH_DEATH:-1}" = 1 ] && [ $((tick % 10)) = 0 ]; then
+		if [ "${TB_WATCH_DEATH:-1}" = 1 ] && [ $((tick % 20)) = 0 ]; then
 			st=$(tb_state "$name")
 			case $st in
 			"") tb_console_tail "$name"; tb_fail "guest $name disappeared while waiting for /$re/" ;;
 			*c*) tb_console_tail "$name"; tb_fail "guest $name crashed (state $st) while waiting for /$re/" ;;
 			esac
 		fi
-		sleep 0.2
+		sleep 0.1
 	done
 }
 
