@@ -337,6 +337,11 @@ int main(int argc, char **argv)
 	printf("# %d points in %.1f s; results in %s/ring.{csv,json}%s\n",
 	       npts * 2 + 4, (double)(now_ns() - t_start) / 1e9, out,
 	       bad ? "; SOME RUNS WERE WRONG" : "");
+	free(pts);
+	free(rv);
+	free(rb);
+	free(rn);
+	free(rp);
 	return bad ? 1 : 0;
 }
 
