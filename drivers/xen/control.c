@@ -172,10 +172,19 @@ static int __init xpv_control_init(void)
 	if (err)
 		pr_warn("cannot watch control/sysrq: %d\n", err);
 	for (i = 0; i < ARRAY_SIZE(features); i++) {
+		int werr;
+
 		if (!strcmp(features[i], "feature-sysrq") && err)
 			continue;
-		if (xpv_xs_write(XPV_XBT_NIL, "control", features[i], "1"))
-			pr_warn("cannot advertise control/%s\n", features[i]);
+		/*
+		 * libxl makes feature-poweroff and feature-reboot writable for
+		 * the guest; feature-sysrq may not be (-EACCES): xl sysrq works
+		 * without it.
+		 */
+		werr = xpv_xs_write(XPV_XBT_NIL, "control", features[i], "1");
+		if (werr)
+			pr_info("cannot advertise control/%s: %d\n", features[i],
+				werr);
 	}
 	pr_info("handling control/shutdown (poweroff, reboot, halt) and control/sysrq\n");
 	return 0;
