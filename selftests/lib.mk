@@ -26,7 +26,7 @@ OUTPUT ?= $(XPV_ROOT)/build/selftests/$(notdir $(CURDIR))
 TEST_TIMEOUT ?= 300
 
 ifeq ($(wildcard $(KSFT_DIR)/kselftest_harness.h),)
-KSFT_DIR := $(XPV_CACHE)/ksft
+override KSFT_DIR := $(XPV_CACHE)/ksft
 $(KSFT_DIR)/kselftest_harness.h:
 	@test -f $(KSFT_TARBALL) || { echo "no kselftest harness: run scripts/deps and scripts/kernel tree" >&2; exit 1; }
 	@mkdir -p $(KSFT_DIR)
