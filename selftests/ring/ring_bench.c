@@ -153,9 +153,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	n_spin = quick ? 40000 : 200000;
-	n_sleep = quick ? 10000 : 50000;
-	pp_iters = quick ? 50000 : 200000;
+	n_spin = quick ? 20000 : 200000;
+	n_sleep = quick ? 5000 : 50000;
+	pp_iters = quick ? 20000 : 200000;
 
 	for (i = 0; i < 3; i++)
 		rtt[i] = pingpong_rtt_ns(pp_iters);
