@@ -652,6 +652,34 @@ TEST_F(hostile, rsp_prod_moved_backwards_breaks_ring)
 	EXPECT_TRUE(self->f.r.broken);
 }
 
+/*
+ * A peer that rewrites the producer index we own cannot talk us out of a
+ * notification it asked for: the old value is our private copy.
+ */
+TEST_F(hostile, peer_rewriting_our_producer_index_cannot_suppress_notify)
+{
+	struct blk_req q = { 0 };
+	struct blk_rsp r = { 0 };
+
+	prime(&self->f, &self->b, 2, 2);
+	EXPECT_FALSE(tblk_back_final_check(&self->b));	/* req_event = 3 */
+	ASSERT_TRUE(tblk_front_put_request(&self->f, &q));
+	self->s->req_prod = 3;	/* the back end pretends 3 is old news */
+	EXPECT_TRUE(tblk_front_push_requests(&self->f));
+	EXPECT_EQ(3, self->s->req_prod);
+
+	tblk_back_push_responses(&self->b);
+	ASSERT_TRUE(tblk_front_get_response(&self->f, &r));
+	ASSERT_TRUE(tblk_front_get_response(&self->f, &r));
+	EXPECT_FALSE(tblk_front_final_check(&self->f));	/* rsp_event = 3 */
+	ASSERT_TRUE(tblk_back_get_request(&self->b, &q));
+	ASSERT_TRUE(tblk_back_put_response(&self->b, &r));
+	self->s->rsp_prod = 3;	/* the front end does the same */
+	EXPECT_TRUE(tblk_back_push_responses(&self->b));
+	EXPECT_FALSE(self->f.r.broken);
+	EXPECT_FALSE(self->b.r.broken);
+}
+
 /* ---------------- copy once ---------------- */
 
 TEST_F(hostile, request_copied_once)
