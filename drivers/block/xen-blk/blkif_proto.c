@@ -165,6 +165,8 @@ int xpv_blkif_req_check(const struct xpv_blkif_limits *lim,
 			struct xpv_blkif_io *io)
 {
 	memset(io, 0, sizeof(*io));
+	if (xpv_blkif_limits_valid(lim))
+		return -EINVAL;
 
 	switch (req->operation) {
 	case XPV_BLKIF_OP_READ:

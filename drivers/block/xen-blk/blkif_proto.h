@@ -386,8 +386,9 @@ int xpv_blkif_limits_valid(const struct xpv_blkif_limits *lim);
  * Context: any; pure function.
  * Return: 0 when accepted; -EOPNOTSUPP for an unknown operation or one the
  * back end did not offer (answer XPV_BLKIF_RSP_EOPNOTSUPP); -EINVAL for a
- * malformed request, -ERANGE for one outside the device, -EROFS for a write
- * to a read-only device (answer XPV_BLKIF_RSP_ERROR for all three).
+ * malformed request (or limits that fail xpv_blkif_limits_valid()), -ERANGE
+ * for one outside the device, -EROFS for a write to a read-only device
+ * (answer XPV_BLKIF_RSP_ERROR for all three).
  */
 int xpv_blkif_req_check(const struct xpv_blkif_limits *lim,
 			const struct xpv_blkif_req *req,
