@@ -135,7 +135,7 @@ TEST(interop_with_public_ring_macros)
 			ASSERT_TRUE(RING_HAS_UNCONSUMED_REQUESTS(&xb));
 			RING_COPY_REQUEST(&xb, xb.req_cons, &q);
 			xb.req_cons++;
-			EXPECT_EQ(round * 100 + i, q.id);
+			EXPECT_EQ((uint64_t)(round * 100 + i), q.id);
 			RING_GET_RESPONSE(&xb, xb.rsp_prod_pvt)->id = q.id;
 			RING_GET_RESPONSE(&xb, xb.rsp_prod_pvt)->status = 0;
 			xb.rsp_prod_pvt++;
@@ -144,7 +144,7 @@ TEST(interop_with_public_ring_macros)
 		EXPECT_EQ(1, notify);	/* our final_check re-armed rsp_event */
 		for (i = 0; i < 20; i++) {
 			ASSERT_TRUE(xblkif_front_get_response(&f, &r));
-			EXPECT_EQ(round * 100 + i, r.id);
+			EXPECT_EQ((uint64_t)(round * 100 + i), r.id);
 		}
 		EXPECT_FALSE(xblkif_front_final_check(&f));
 		EXPECT_FALSE(f.r.broken);
@@ -165,7 +165,7 @@ TEST(interop_with_public_ring_macros)
 		EXPECT_EQ(1, notify);	/* we re-arm through final_check */
 		for (i = 0; i < 20; i++) {
 			ASSERT_TRUE(xblkif_back_get_request(&b, &q));
-			EXPECT_EQ(round * 100 + i, q.id);
+			EXPECT_EQ((uint64_t)(round * 100 + i), q.id);
 			memset(&r, 0, sizeof(r));
 			r.id = q.id;
 			ASSERT_TRUE(xblkif_back_put_response(&b, &r));
@@ -178,7 +178,7 @@ TEST(interop_with_public_ring_macros)
 			ASSERT_TRUE(more);
 			RING_COPY_RESPONSE(&xf, xf.rsp_cons, &r);
 			xf.rsp_cons++;
-			EXPECT_EQ(round * 100 + i, r.id);
+			EXPECT_EQ((uint64_t)(round * 100 + i), r.id);
 		}
 		EXPECT_FALSE(b.r.broken);
 	}
@@ -444,18 +444,18 @@ FIXTURE_VARIANT(holdoff) {
 	unsigned int window;
 };
 
-FIXTURE_VARIANT_ADD(holdoff, blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false };
-FIXTURE_VARIANT_ADD(holdoff, blk32_b8_event_sleep) { K_XBLK, 32, 8, false, WAIT_SLEEP, false };
-FIXTURE_VARIANT_ADD(holdoff, blk256_b32_event_sleep) { K_XBLK, 256, 32, false, WAIT_SLEEP, false };
-FIXTURE_VARIANT_ADD(holdoff, blk512_b1_event_spin) { K_XBLK, 512, 1, false, WAIT_SPIN, false };
-FIXTURE_VARIANT_ADD(holdoff, net32_b8_event_sleep) { K_XNET, 32, 8, false, WAIT_SLEEP, false };
-FIXTURE_VARIANT_ADD(holdoff, net256_b1_event_sleep) { K_XNET, 256, 1, false, WAIT_SLEEP, false };
-FIXTURE_VARIANT_ADD(holdoff, net512_b32_always_spin) { K_XNET, 512, 32, true, WAIT_SPIN, false };
-FIXTURE_VARIANT_ADD(holdoff, virtio_blk32_b8_event_sleep) { K_VBLK, 32, 8, false, WAIT_SLEEP, false };
-FIXTURE_VARIANT_ADD(holdoff, virtio_net256_b1_event_sleep) { K_VNET, 256, 1, false, WAIT_SLEEP, false };
-FIXTURE_VARIANT_ADD(holdoff, process_blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true };
-FIXTURE_VARIANT_ADD(holdoff, process_net256_b8_event_sleep) { K_XNET, 256, 8, false, WAIT_SLEEP, true };
-FIXTURE_VARIANT_ADD(holdoff, process_blk512_b32_event_spin) { K_XBLK, 512, 32, false, WAIT_SPIN, true };
+FIXTURE_VARIANT_ADD(holdoff, blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false, 0 };
+FIXTURE_VARIANT_ADD(holdoff, blk32_b8_event_sleep) { K_XBLK, 32, 8, false, WAIT_SLEEP, false, 0 };
+FIXTURE_VARIANT_ADD(holdoff, blk256_b32_event_sleep) { K_XBLK, 256, 32, false, WAIT_SLEEP, false, 0 };
+FIXTURE_VARIANT_ADD(holdoff, blk512_b1_event_spin) { K_XBLK, 512, 1, false, WAIT_SPIN, false, 0 };
+FIXTURE_VARIANT_ADD(holdoff, net32_b8_event_sleep) { K_XNET, 32, 8, false, WAIT_SLEEP, false, 0 };
+FIXTURE_VARIANT_ADD(holdoff, net256_b1_event_sleep) { K_XNET, 256, 1, false, WAIT_SLEEP, false, 0 };
+FIXTURE_VARIANT_ADD(holdoff, net512_b32_always_spin) { K_XNET, 512, 32, true, WAIT_SPIN, false, 0 };
+FIXTURE_VARIANT_ADD(holdoff, virtio_blk32_b8_event_sleep) { K_VBLK, 32, 8, false, WAIT_SLEEP, false, 0 };
+FIXTURE_VARIANT_ADD(holdoff, virtio_net256_b1_event_sleep) { K_VNET, 256, 1, false, WAIT_SLEEP, false, 0 };
+FIXTURE_VARIANT_ADD(holdoff, process_blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true, 0 };
+FIXTURE_VARIANT_ADD(holdoff, process_net256_b8_event_sleep) { K_XNET, 256, 8, false, WAIT_SLEEP, true, 0 };
+FIXTURE_VARIANT_ADD(holdoff, process_blk512_b32_event_spin) { K_XBLK, 512, 32, false, WAIT_SPIN, true, 0 };
 /* one request in flight: every request finds the peer idle and armed */
 FIXTURE_VARIANT_ADD(holdoff, sync_blk32_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false, 1 };
 FIXTURE_VARIANT_ADD(holdoff, sync_net256_event_spin) { K_XNET, 256, 1, false, WAIT_SPIN, false, 1 };

@@ -7,7 +7,7 @@
  * They use only what this header provides: fixed-width types, bool,
  * READ_ONCE()/WRITE_ONCE(), barrier(), the virt_*() barriers that order
  * accesses to memory shared with another domain, likely()/unlikely(),
- * static_assert(), memcpy()/memset() and errno values.
+ * static_assert(), __maybe_unused, memcpy()/memset() and errno values.
  *
  * In the kernel (__KERNEL__) everything maps to <linux/...>.  In user space
  * the types are the compiler's fixed-width types, the accessors are relaxed C11 atomics
@@ -67,6 +67,15 @@ typedef __INT64_TYPE__ s64;
 #define virt_rmb()		atomic_thread_fence(memory_order_acquire)
 /* virt_wmb() orders earlier stores before later stores (release fence). */
 #define virt_wmb()		atomic_thread_fence(memory_order_release)
+
+/* For helpers a macro defines that a file may not all use (clang warns). */
+#ifndef __maybe_unused
+#ifdef __attribute_maybe_unused__	/* glibc <sys/cdefs.h> */
+#define __maybe_unused		__attribute_maybe_unused__
+#else
+#define __maybe_unused
+#endif
+#endif
 
 #ifndef likely
 #define likely(x)		__builtin_expect(!!(x), 1)

@@ -561,78 +561,78 @@ struct name##_front {							\
 struct name##_back {							\
 	struct xpv_back_ring r;						\
 };									\
-static inline u32 name##_slots(size_t bytes)				\
+static inline u32 __maybe_unused name##_slots(size_t bytes)		\
 {									\
 	return xpv_ring_slots(bytes, sizeof(union name##_entry));	\
 }									\
-static inline int name##_front_attach(struct name##_front *fr,		\
+static inline int __maybe_unused name##_front_attach(struct name##_front *fr, \
 				      struct xpv_sring *s,		\
 				      size_t bytes, u32 start)		\
 {									\
 	return xpv_front_attach(&fr->r, s, bytes,			\
 				sizeof(union name##_entry), start);	\
 }									\
-static inline int name##_front_init(struct name##_front *fr,		\
+static inline int __maybe_unused name##_front_init(struct name##_front *fr, \
 				    struct xpv_sring *s, size_t bytes)	\
 {									\
 	xpv_sring_init(s);						\
 	return name##_front_attach(fr, s, bytes, 0);			\
 }									\
-static inline int name##_back_attach(struct name##_back *br,		\
+static inline int __maybe_unused name##_back_attach(struct name##_back *br, \
 				     struct xpv_sring *s,		\
 				     size_t bytes, u32 start)		\
 {									\
 	return xpv_back_attach(&br->r, s, bytes,			\
 			       sizeof(union name##_entry), start);	\
 }									\
-static inline int name##_back_init(struct name##_back *br,		\
+static inline int __maybe_unused name##_back_init(struct name##_back *br, \
 				   struct xpv_sring *s, size_t bytes)	\
 {									\
 	return name##_back_attach(br, s, bytes, 0);			\
 }									\
-static inline u32 name##_front_free(const struct name##_front *fr)	\
+static inline u32 __maybe_unused name##_front_free(const struct name##_front *fr) \
 {									\
 	return xpv_front_free(&fr->r);					\
 }									\
-static inline bool name##_front_push_requests(struct name##_front *fr)	\
+static inline bool __maybe_unused name##_front_push_requests(struct name##_front *fr) \
 {									\
 	return xpv_front_push_reqs(&fr->r);				\
 }									\
-static inline int name##_front_responses(struct name##_front *fr)	\
+static inline int __maybe_unused name##_front_responses(struct name##_front *fr) \
 {									\
 	return xpv_front_rsp_avail(&fr->r);				\
 }									\
-static inline bool name##_front_final_check(struct name##_front *fr)	\
+static inline bool __maybe_unused name##_front_final_check(struct name##_front *fr) \
 {									\
 	return xpv_front_final_check(&fr->r);				\
 }									\
-static inline int name##_back_requests(struct name##_back *br)		\
+static inline int __maybe_unused name##_back_requests(struct name##_back *br) \
 {									\
 	return xpv_back_req_avail(&br->r);				\
 }									\
-static inline bool name##_back_push_responses(struct name##_back *br)	\
+static inline bool __maybe_unused name##_back_push_responses(struct name##_back *br) \
 {									\
 	return xpv_back_push_rsps(&br->r);				\
 }									\
-static inline bool name##_back_final_check(struct name##_back *br)	\
+static inline bool __maybe_unused name##_back_final_check(struct name##_back *br) \
 {									\
 	return xpv_back_final_check(&br->r);				\
 }									\
 __XPV_RING_REQUESTS(name, typeof(((union name##_entry *)0)->req))
 
 #define __XPV_RING_REQUESTS(name, type)					\
-static inline type *name##_front_new_request(struct name##_front *fr)	\
+static inline type __maybe_unused *name##_front_new_request(struct name##_front *fr) \
 {									\
 	return xpv_front_new_req(&fr->r, sizeof(type),			\
 				 sizeof(union name##_entry));		\
 }									\
-static inline bool name##_front_put_request(struct name##_front *fr,	\
+static inline bool __maybe_unused name##_front_put_request(struct name##_front *fr, \
 					    const type *req)		\
 {									\
 	return xpv_front_put_req(&fr->r, req, sizeof(*req),		\
 				 sizeof(union name##_entry));		\
 }									\
-static inline bool name##_back_get_request(struct name##_back *br,	\
+static inline bool __maybe_unused name##_back_get_request(struct name##_back *br, \
 					   type *req)			\
 {									\
 	return xpv_back_get_req(&br->r, req, sizeof(*req),		\
@@ -641,18 +641,18 @@ static inline bool name##_back_get_request(struct name##_back *br,	\
 __XPV_RING_RESPONSES(name, typeof(((union name##_entry *)0)->rsp))
 
 #define __XPV_RING_RESPONSES(name, type)				\
-static inline type *name##_back_new_response(struct name##_back *br)	\
+static inline type __maybe_unused *name##_back_new_response(struct name##_back *br) \
 {									\
 	return xpv_back_new_rsp(&br->r, sizeof(type),			\
 				sizeof(union name##_entry));		\
 }									\
-static inline bool name##_back_put_response(struct name##_back *br,	\
+static inline bool __maybe_unused name##_back_put_response(struct name##_back *br, \
 					    const type *rsp)		\
 {									\
 	return xpv_back_put_rsp(&br->r, rsp, sizeof(*rsp),		\
 				sizeof(union name##_entry));		\
 }									\
-static inline bool name##_front_get_response(struct name##_front *fr,	\
+static inline bool __maybe_unused name##_front_get_response(struct name##_front *fr, \
 					     type *rsp)			\
 {									\
 	return xpv_front_get_rsp(&fr->r, rsp, sizeof(*rsp),		\
