@@ -32,9 +32,9 @@
 # the step, what was awaited, and the tail of the guest's console.
 
 set -u
-TB=/tb
-TBIN=$TB/in
-TBD=$TBIN/testbed.d
+TB=${TB:-/tb}
+TBIN=${TBIN:-$TB/in}
+TBD=${TBD:-$TBIN/testbed.d}
 . "$TBIN/env"
 TB_STEP=start
 TB_METRICS=/tmp/tb-metrics
@@ -103,16 +103,54 @@ tb_expired() { awk -v s="$1" -v t="$2" -v n="$(tb_now)" 'BEGIN { exit !(n - s >=
 
 tb_console() { echo "$TB/console/guest-$1.log"; }
 
+# Each guest's console log is followed by a background "stamper" (plain
+# bash builtins, no fork per line) that copies every line, with the dom0
+# uptime at which it arrived, to $TB_STAMPS/NAME.log. Waits read that file,
+# so TB_TIME is when the line appeared, however late the waiter looked.
+TB_STAMPS=/tmp/tb-stamps
+mkdir -p "$TB_STAMPS"
+
+tb_stamper_start() {
+	local name=$1 f out pidf
+	f=$(tb_console "$name")
+	out=$TB_STAMPS/$name.log
+	pidf=$TB_STAMPS/$name.pid
+	if [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then
+		return 0
+	fi
+	[ -p "$TB_STAMPS/.idle" ] || mkfifo "$TB_STAMPS/.idle"
+	: >> "$out"
+	(
+		# read -t on a fifo nobody writes is a sleep without a fork.
+		exec 7<> "$TB_STAMPS/.idle"
+		while [ ! -f "$f" ]; do
+			read -r -t 0.05 -u 7 _
+		done
+		exec 6< "$f" 8>> "$out"
+		buf=
+		while :; do
+			if IFS= read -r -u 6 line; then
+				read -r up _ < /proc/uptime
+				line=$buf$line
+				buf=
+				echo "$up ${line%$'\r'}" >&8
+			else
+				buf=$buf$line
+				read -r -t 0.05 -u 7 _
+			fi
+		done
+	) > /dev/null 2>&1 &
+	echo $! > "$pidf"
+}
+
 tb_console_count() {
-	local f
-	f=$(tb_console "$1")
+	local f=$TB_STAMPS/$1.log
 	[ -f "$f" ] || { echo 0; return; }
-	tr -d '\r' < "$f" | grep -c -E -- "$2"
+	grep -c -E -- "$2" "$f"
 }
 
 tb_console_mark() {
-	local f n=0
-	f=$(tb_console "$1")
+	local f=$TB_STAMPS/$1.log n=0
 	[ -f "$f" ] && n=$(wc -l < "$f")
 	echo "$n" > "$TB_GUESTS/$1.mark"
 }
@@ -197,6 +235,7 @@ tb_guest_create() {
 		echo 'tsc_mode = "native"'
 		echo 'cpuid = "host,xsave=0,pku=0"'
 	} > "$cfg"
+	tb_stamper_start "$name"
 	tb_log "xl create $name (kernel $kernel, $vcpus vcpu, ${memory} MiB, disks ${disks[*]:-none}, vif $vif)"
 	if ! timeout 120 xl create "$cfg" > "$TB/guests/$name.create.log" 2>&1; then
 		cat "$TB/guests/$name.create.log" >&2
@@ -207,30 +246,30 @@ tb_guest_create() {
 
 # tb_wait_console NAME ERE TIMEOUT [N]
 tb_wait_console() {
-	local name=$1 re=$2 timeout=$3 want=${4:-} f start n tick=0 st
-	f=$(tb_console "$name")
+	local name=$1 re=$2 timeout=$3 want=${4:-} f n tick=0 st deadline hit
+	f=$TB_STAMPS/$name.log
+	tb_stamper_start "$name"
 	if [ -z "$want" ]; then
 		want=1
 		if [ -f "$TB_GUESTS/$name.mark" ]; then
-			want=$(( $(head -n "$(cat "$TB_GUESTS/$name.mark")" "$f" 2>/dev/null |
-				tr -d '\r' | grep -c -E -- "$re") + 1 ))
+			want=$(( $(head -n "$(cat "$TB_GUESTS/$name.mark")" "$f" |
+				grep -c -E -- "$re") + 1 ))
 		fi
 	fi
-	start=$(tb_now)
+	deadline=$(( ${EPOCHREALTIME/./} + timeout * 1000000 ))
 	while :; do
-		if [ -f "$f" ]; then
-			n=$(grep -a -c -E -- "$re" "$f")
-			if [ "$n" -ge "$want" ]; then
-				TB_TIME=$(tb_now)
-				TB_LINE=$(tr -d '\r' < "$f" | grep -E -- "$re" | sed -n "${want}p")
-				return 0
-			fi
-			if [ "${TB_GUEST_FAIL_OK:-0}" = 0 ] && grep -a -q 'XPV-FAIL' "$f"; then
-				tb_console_tail "$name"
-				tb_fail "guest $name: $(tr -d '\r' < "$f" | grep -o 'XPV-FAIL.*' | head -n1 | sed 's/^XPV-FAIL //')"
-			fi
+		n=$(grep -c -E -- "$re" "$f")
+		if [ "$n" -ge "$want" ]; then
+			hit=$(grep -E -- "$re" "$f" | sed -n "${want}p")
+			TB_TIME=${hit%% *}
+			TB_LINE=${hit#* }
+			return 0
 		fi
-		if tb_expired "$start" "$timeout"; then
+		if [ "${TB_GUEST_FAIL_OK:-0}" = 0 ] && grep -q 'XPV-FAIL' "$f"; then
+			tb_console_tail "$name"
+			tb_fail "guest $name: $(grep -o 'XPV-FAIL.*' "$f" | head -n1 | sed 's/^XPV-FAIL //')"
+		fi
+		if [ ${EPOCHREALTIME/./} -ge $deadline ]; then
 			tb_console_tail "$name"
 			st=$(tb_state "$name")
 			tb_fail "timed out after ${timeout} s waiting for /$re/ on $name's console (domain state: ${st:-gone})"
