@@ -14,6 +14,7 @@
  */
 #define pr_fmt(fmt) "xpv-xenstore: " fmt
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
@@ -77,6 +78,9 @@ static DECLARE_WAIT_QUEUE_HEAD(xs_watch_wq);
 static DEFINE_MUTEX(xs_watch_cb_lock);
 static struct task_struct *xs_watch_task;
 static struct task_struct *xs_reader_task;
+
+/* Events seen; the reader compares to notice lost notifications. */
+static atomic_t xs_irqs = ATOMIC_INIT(0);
 
 /* The reader's reassembly buffer (only the reader thread touches it). */
 static struct xpv_xs_rx *xs_rx;
@@ -157,6 +161,7 @@ static int xs_ring_send(const void *data, u32 len)
 
 static irqreturn_t xs_interrupt(int irq, void *dev_id)
 {
+	atomic_inc(&xs_irqs);
 	wake_up(&xs_ring_wq);
 	return IRQ_HANDLED;
 }
@@ -249,10 +254,24 @@ static void xs_dispatch(const struct xpv_xs_rx *rx)
 
 static int xs_reader_thread(void *unused)
 {
+	int seen = atomic_read(&xs_irqs);
+
 	while (!kthread_should_stop()) {
-		wait_event_interruptible(xs_ring_wq,
-					 kthread_should_stop() ||
-					 (!READ_ONCE(xs_broken) && xs_rsp_avail()));
+		long ret;
+
+		/*
+		 * Poll once a second as well: a lost notification must not hang
+		 * xenstore. Finding a reply that no event announced is logged.
+		 */
+		ret = wait_event_interruptible_timeout(xs_ring_wq,
+						       kthread_should_stop() ||
+						       (!READ_ONCE(xs_broken) &&
+							xs_rsp_avail()), HZ);
+		if (ret == 0 && !READ_ONCE(xs_broken) && xs_rsp_avail() &&
+		    atomic_read(&xs_irqs) == seen)
+			pr_warn_ratelimited("reply found by polling: event channel %u notification lost\n",
+					    xs_port);
+		seen = atomic_read(&xs_irqs);
 		while (!READ_ONCE(xs_broken) && xs_rsp_avail()) {
 			int ret = xpv_xs_ring_read(xs_intf, xs_rx);
 
@@ -274,6 +293,30 @@ static int xs_reader_thread(void *unused)
 }
 
 /* ------------------------------------------------------------ requests */
+
+/* Wait for the reply; complain every 10 s it does not come. */
+static int xs_wait_reply(struct xs_req *req, bool killable)
+{
+	long ret;
+
+	for (;;) {
+		if (killable)
+			ret = wait_for_completion_killable_timeout(&req->done,
+								   10 * HZ);
+		else
+			ret = wait_for_completion_timeout(&req->done, 10 * HZ);
+		if (ret > 0)
+			return 0;
+		if (ret < 0)
+			return ret;
+		pr_warn_ratelimited("req_id %u: no reply for 10 s (req %u/%u rsp %u/%u, %d events)\n",
+				    req->req_id, READ_ONCE(xs_intf->req_cons),
+				    READ_ONCE(xs_intf->req_prod),
+				    READ_ONCE(xs_intf->rsp_cons),
+				    READ_ONCE(xs_intf->rsp_prod),
+				    atomic_read(&xs_irqs));
+	}
+}
 
 static int xs_talk(u32 type, u32 tx_id, const struct kvec *vec,
 		   unsigned int nvec, struct xsd_sockmsg *rep, char **body,
@@ -322,7 +365,7 @@ static int xs_talk(u32 type, u32 tx_id, const struct kvec *vec,
 		xs_mark_broken("request could not be sent");
 	}
 
-	if (killable && wait_for_completion_killable(&req->done)) {
+	if (killable && xs_wait_reply(req, true)) {
 		spin_lock(&xs_req_lock);
 		if (!list_empty(&req->list)) {
 			/* No reply yet: leave it to the reader to free. */
@@ -333,7 +376,7 @@ static int xs_talk(u32 type, u32 tx_id, const struct kvec *vec,
 		spin_unlock(&xs_req_lock);
 		/* Dequeued: its completion is imminent. */
 	}
-	wait_for_completion(&req->done);
+	xs_wait_reply(req, false);
 	err = req->err;
 	if (err)
 		goto out_free;
