@@ -67,8 +67,9 @@ static void st_xenstore(void)
 		}
 		err = xpv_xs_transaction_end(t, false);
 	} while (err == -EAGAIN);
-	st_report("xenstore-transaction", err ?: (xpv_xs_exists(XPV_XBT_NIL, ST_DIR, "tx") ? 0 : -ENOENT),
-		  "transaction write");
+	if (!err && !xpv_xs_exists(XPV_XBT_NIL, ST_DIR, "tx"))
+		err = -ENOENT;
+	st_report("xenstore-transaction", err, "transaction write");
 
 	reinit_completion(&st_watch_done);
 	err = xpv_xs_watch_fmt(&watch, st_watch_cb, "%s/trigger", ST_DIR);
@@ -81,8 +82,9 @@ static void st_xenstore(void)
 	st_report("xenstore-watch", err, "watch event for a write");
 
 	err = xpv_xs_rm(XPV_XBT_NIL, ST_DIR, "");
-	st_report("xenstore-rm", err ?: (xpv_xs_exists(XPV_XBT_NIL, ST_DIR, "") ? -EEXIST : 0),
-		  "remove directory");
+	if (!err && xpv_xs_exists(XPV_XBT_NIL, ST_DIR, ""))
+		err = -EEXIST;
+	st_report("xenstore-rm", err, "remove directory");
 }
 
 static DECLARE_COMPLETION(st_event_done);
