@@ -109,6 +109,9 @@ tb_console() { echo "$TB/console/guest-$1.log"; }
 # so TB_TIME is when the line appeared, however late the waiter looked.
 TB_STAMPS=/tmp/tb-stamps
 mkdir -p "$TB_STAMPS"
+[ -p "$TB_STAMPS/.idle" ] || mkfifo "$TB_STAMPS/.idle"
+# read -t on a fifo nobody writes is a sleep without a fork.
+exec {TB_IDLE_FD}<> "$TB_STAMPS/.idle"
 
 tb_stamper_start() {
 	local name=$1 f out pidf
@@ -118,13 +121,10 @@ tb_stamper_start() {
 	if [ -f "$pidf" ] && kill -0 "$(cat "$pidf")" 2>/dev/null; then
 		return 0
 	fi
-	[ -p "$TB_STAMPS/.idle" ] || mkfifo "$TB_STAMPS/.idle"
 	: >> "$out"
 	(
-		# read -t on a fifo nobody writes is a sleep without a fork.
-		exec 7<> "$TB_STAMPS/.idle"
 		while [ ! -f "$f" ]; do
-			read -r -t 0.05 -u 7 _
+			read -r -t 0.05 -u "$TB_IDLE_FD" _
 		done
 		exec 6< "$f" 8>> "$out"
 		buf=
@@ -136,7 +136,7 @@ tb_stamper_start() {
 				echo "$up ${line%$'\r'}" >&8
 			else
 				buf=$buf$line
-				read -r -t 0.05 -u 7 _
+				read -r -t 0.05 -u "$TB_IDLE_FD" _
 			fi
 		done
 	) > /dev/null 2>&1 &
@@ -245,8 +245,10 @@ tb_guest_create() {
 }
 
 # tb_wait_console NAME ERE TIMEOUT [N]
+# Reads the stamped lines with bash builtins only (a fork per poll costs a
+# lot in a PV dom0 under TCG and slows the guests down).
 tb_wait_console() {
-	local name=$1 re=$2 timeout=$3 want=${4:-} f n tick=0 st deadline hit
+	local name=$1 re=$2 timeout=$3 want=${4:-} f n=0 tick=0 st deadline hit line buf= fd
 	f=$TB_STAMPS/$name.log
 	tb_stamper_start "$name"
 	if [ -z "$want" ]; then
@@ -257,32 +259,41 @@ tb_wait_console() {
 		fi
 	fi
 	deadline=$(( ${EPOCHREALTIME/./} + timeout * 1000000 ))
+	exec {fd}< "$f"
 	while :; do
-		n=$(grep -c -E -- "$re" "$f")
-		if [ "$n" -ge "$want" ]; then
-			hit=$(grep -E -- "$re" "$f" | sed -n "${want}p")
-			TB_TIME=${hit%% *}
-			TB_LINE=${hit#* }
-			return 0
-		fi
-		if [ "${TB_GUEST_FAIL_OK:-0}" = 0 ] && grep -q 'XPV-FAIL' "$f"; then
-			tb_console_tail "$name"
-			tb_fail "guest $name: $(grep -o 'XPV-FAIL.*' "$f" | head -n1 | sed 's/^XPV-FAIL //')"
-		fi
+		while IFS= read -r -u $fd hit; do
+			hit=$buf$hit
+			buf=
+			line=${hit#* }
+			if [[ $line =~ $re ]]; then
+				n=$((n + 1))
+				if [ $n -ge "$want" ]; then
+					exec {fd}<&-
+					TB_TIME=${hit%% *}
+					TB_LINE=$line
+					return 0
+				fi
+			fi
+			if [ "${TB_GUEST_FAIL_OK:-0}" = 0 ] && [[ $line == *XPV-FAIL* ]]; then
+				tb_console_tail "$name"
+				tb_fail "guest $name: ${line#*XPV-FAIL }"
+			fi
+		done
+		buf=$buf$hit
 		if [ ${EPOCHREALTIME/./} -ge $deadline ]; then
 			tb_console_tail "$name"
 			st=$(tb_state "$name")
 			tb_fail "timed out after ${timeout} s waiting for /$re/ on $name's console (domain state: ${st:-gone})"
 		fi
 		tick=$((tick + 1))
-		if [ "${TB_WATCH_DEATH:-1}" = 1 ] && [ $((tick % 20)) = 0 ]; then
+		if [ "${TB_WATCH_DEATH:-1}" = 1 ] && [ $((tick % 50)) = 0 ]; then
 			st=$(tb_state "$name")
 			case $st in
 			"") tb_console_tail "$name"; tb_fail "guest $name disappeared while waiting for /$re/" ;;
 			*c*) tb_console_tail "$name"; tb_fail "guest $name crashed (state $st) while waiting for /$re/" ;;
 			esac
 		fi
-		sleep 0.1
+		read -r -t 0.1 -u "$TB_IDLE_FD" _
 	done
 }
 
@@ -342,12 +353,14 @@ tb_fpu_sum() {
 }
 
 tb_fpu_canary() {
-	local procs=${1:-4} iters=${2:-300000} ref i bad=0
+	local procs=${1:-4} iters=${2:-300000} ref i bad=0 pids=()
 	ref=$(tb_fpu_sum "$iters")
 	for i in $(seq "$procs"); do
 		tb_fpu_sum "$iters" > "/tmp/fpu.$i" &
+		pids+=($!)
 	done
-	wait
+	# Only these: the console stampers are background jobs too.
+	wait "${pids[@]}"
 	for i in $(seq "$procs"); do
 		if [ "$(cat "/tmp/fpu.$i")" != "$ref" ]; then
 			bad=$((bad + 1))

@@ -69,12 +69,13 @@ fpu_sum() {
 # fpu_canary [PROCS] [ITERATIONS]: concurrent FP sums must equal one
 # computed alone, bit for bit (printed with 17 significant digits).
 fpu_canary() {
-	local procs=${1:-2} iters=${2:-200000} ref i
+	local procs=${1:-2} iters=${2:-200000} ref i pids=
 	ref=$(fpu_sum "$iters")
 	for i in $(seq "$procs"); do
 		fpu_sum "$iters" > "/tmp/fpu.$i" &
+		pids="$pids $!"
 	done
-	wait
+	wait $pids
 	for i in $(seq "$procs"); do
 		[ "$(cat "/tmp/fpu.$i")" = "$ref" ] ||
 			fail "FPU canary: process $i got $(cat "/tmp/fpu.$i"), alone $ref (emulator FPU state corruption, not a driver bug)"

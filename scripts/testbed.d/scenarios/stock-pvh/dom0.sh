@@ -15,7 +15,7 @@ tb_guest_create $G --kernel stock --vcpus 1 --memory 512 --disk 128 --vif
 create_done=$(tb_now)
 
 tb_step guest-boot
-tb_wait_console $G 'XPV-GUEST-INIT' 90
+tb_wait_console $G 'XPV-GUEST-INIT' 180
 tb_metric guest_boot_s "$(tb_calc "$TB_TIME - $create_done")" s
 
 tb_step guest-fpu-canary

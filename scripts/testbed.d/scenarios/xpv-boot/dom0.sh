@@ -10,7 +10,7 @@ nonce=n$RANDOM$RANDOM
 tb_xs_write $G xpv-dom0-nonce "$nonce"
 
 tb_step console-marker
-tb_wait_console $G 'XPV-GUEST-INIT' 120
+tb_wait_console $G 'XPV-GUEST-INIT' 180
 tb_metric boot_to_init_s "$(tb_calc "$TB_TIME - $create_done")" s
 
 tb_step xenstore
@@ -87,13 +87,13 @@ tb_step boot-again
 tb_console_mark $G
 tb_guest_create $G --kernel "$K" --vcpus 2 --memory 256 --script xpv-boot/alive.sh
 old=$(tb_domid $G)
-tb_wait_console $G 'XPV-ALIVE' 120
+tb_wait_console $G 'XPV-ALIVE' 180
 
 tb_step reboot
 tb_console_mark $G
 t0=$(tb_now)
 xl reboot $G || tb_fail "xl reboot $G failed"
-TB_WATCH_DEATH=0 tb_wait_console $G 'XPV-ALIVE' 120
+TB_WATCH_DEATH=0 tb_wait_console $G 'XPV-ALIVE' 180
 tb_metric reboot_to_alive_s "$(tb_calc "$TB_TIME - $t0")" s
 new=$(tb_domid $G)
 [ -n "$new" ] && [ "$new" != "$old" ] || tb_fail "after xl reboot the domain id is '$new' (was $old): not a new domain"

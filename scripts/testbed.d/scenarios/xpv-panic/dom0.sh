@@ -5,7 +5,7 @@ W=witness
 
 tb_step witness-boot
 tb_guest_create $W --kernel stock --vcpus 1 --memory 256 --vif --script xpv-panic/witness.sh
-tb_wait_console $W 'XPV-OK net-up ' 120
+tb_wait_console $W 'XPV-OK net-up ' 180
 wip=$(tb_field ip)
 wip=${wip%/*}
 tb_wait_console $W 'XPV-BEAT 3([^0-9]|$)' 60
@@ -14,7 +14,7 @@ for action in preserve destroy; do
 	V=crash-$action
 	tb_step "$action-boot"
 	tb_guest_create $V --kernel "$K" --vcpus 1 --memory 256 --on-crash $action --script xpv-panic/guest.sh
-	tb_wait_console $V 'XPV-PANIC-READY' 120
+	tb_wait_console $V 'XPV-PANIC-READY' 180
 	beats=$(tb_console_count $W 'XPV-BEAT')
 
 	tb_step "$action-crash"
