@@ -365,7 +365,9 @@ static int xs_talk(u32 type, u32 tx_id, const struct kvec *vec,
 		xs_mark_broken("request could not be sent");
 	}
 
-	if (killable && xs_wait_reply(req, true)) {
+	if (!killable) {
+		xs_wait_reply(req, false);
+	} else if (xs_wait_reply(req, true)) {
 		spin_lock(&xs_req_lock);
 		if (!list_empty(&req->list)) {
 			/* No reply yet: leave it to the reader to free. */
@@ -375,8 +377,8 @@ static int xs_talk(u32 type, u32 tx_id, const struct kvec *vec,
 		}
 		spin_unlock(&xs_req_lock);
 		/* Dequeued: its completion is imminent. */
+		xs_wait_reply(req, false);
 	}
-	xs_wait_reply(req, false);
 	err = req->err;
 	if (err)
 		goto out_free;
