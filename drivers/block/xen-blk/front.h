@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xpv block front end: state shared by the data plane (front.c: blk-mq,
+ * the rings' request and response paths) and the control plane
+ * (front_xenbus.c: the xenbus handshake, ring set-up and teardown).
+ */
+#ifndef _XPV_BLKFRONT_H
+#define _XPV_BLKFRONT_H
+
+#include <linux/blk-mq.h>
+#include <linux/mutex.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <xpv/xenbus.h>
+
+#include "blkif_proto.h"
+
+/* Disks get 16 minors each, as Linux's xvd naming does. */
+#define XPV_BLKFRONT_PART_SHIFT	4
+
+/**
+ * struct xpv_blkfront_shadow - the private side of one outstanding id
+ * @rq: the block request it carries, NULL when the id is free
+ * @nr_grefs: data grants to revoke on completion
+ * @gref: the data grants
+ * @page: the granted pages (kept alive while a grant outlives the request)
+ */
+struct xpv_blkfront_shadow {
+	struct request *rq;
+	unsigned int nr_grefs;
+	grant_ref_t gref[XPV_BLKIF_MAX_SEGS];
+	struct page *page[XPV_BLKIF_MAX_SEGS];
+};
+
+struct xpv_blkfront_info;
+
+/**
+ * struct xpv_blkfront_ring - one ring (one blk-mq hardware queue)
+ * @info: the device
+ * @index: queue number
+ * @lock: serialises the ring, the shadow table and @connected
+ * @connected: requests may be queued
+ * @broken: the back end broke the protocol on this ring
+ * @fr: the front end's ring state (x86_64 layout)
+ * @sring: the shared ring, @order pages
+ * @pages: the first page of the ring (split into single pages)
+ * @order: ring-page-order
+ * @gref: grants of the ring pages
+ * @evtchn: event channel port
+ * @irq: its IRQ, or 0
+ * @tab: free list of ids
+ * @ids: the ids' entries for @tab
+ * @shadow: per-id private state
+ * @done: requests completed by one interrupt, ended after unlocking
+ * @sg: scratch scatterlist for mapping one request (under @lock)
+ * @name: IRQ name
+ */
+struct xpv_blkfront_ring {
+	struct xpv_blkfront_info *info;
+	unsigned int index;
+	spinlock_t lock;	/* ring, shadow table, connected, broken */
+	bool connected;
+	bool broken;
+	struct xpv_blkif_front_ring fr;
+	struct xpv_sring *sring;
+	struct page *pages;
+	unsigned int order;
+	grant_ref_t gref[1 << XPV_BLKIF_MAX_RING_ORDER];
+	evtchn_port_t evtchn;
+	int irq;
+	struct xpv_blkif_shadow_tab tab;
+	struct xpv_blkif_shadow *ids;
+	struct xpv_blkfront_shadow *shadow;
+	struct request **done;
+	struct scatterlist sg[XPV_BLKIF_MAX_SEGS];
+	char name[32];
+};
+
+/**
+ * struct xpv_blkfront_info - one virtual block device
+ * @xbdev: its xenbus device
+ * @mutex: serialises the control plane (handshake, teardown, removal)
+ * @vdevice: "virtual-device"
+ * @handle: the handle carried in requests
+ * @index: disk index (xvda = 0)
+ * @nr_rings: queues negotiated
+ * @rings: the rings
+ * @disk: the disk, once connected
+ * @tag_set: its blk-mq tag set
+ * @disk: the gendisk, or NULL
+ * @sectors: size in 512-byte sectors
+ * @sector_size: logical block size
+ * @physical_sector_size: physical block size
+ * @vdisk_info: "info" bits (VDISK_*)
+ * @flush_op: XPV_BLKIF_OP_FLUSH_DISKCACHE, _WRITE_BARRIER, or 0 (none)
+ * @discard: discard offered
+ * @secure_discard: secure discard offered
+ * @discard_granularity: bytes
+ * @discard_alignment: bytes
+ * @fatal_work: reports a broken ring from process context
+ */
+struct xpv_blkfront_info {
+	struct xpv_xenbus_device *xbdev;
+	struct mutex mutex;	/* the control plane */
+	u32 vdevice;
+	u16 handle;
+	int index;
+	unsigned int nr_rings;
+	struct xpv_blkfront_ring *rings;
+	struct blk_mq_tag_set tag_set;
+	struct gendisk *disk;
+	u64 sectors;
+	u32 sector_size;
+	u32 physical_sector_size;
+	u32 vdisk_info;
+	u8 flush_op;
+	bool discard;
+	bool secure_discard;
+	u32 discard_granularity;
+	u32 discard_alignment;
+	struct work_struct fatal_work;
+};
+
+/* front.c: data plane */
+irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id);
+int xpv_blkfront_add_disk(struct xpv_blkfront_info *info);
+void xpv_blkfront_del_disk(struct xpv_blkfront_info *info);
+void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring);
+int xpv_blkfront_disk_name(int index, char *buf, size_t size);
+
+/* front_xenbus.c: control plane */
+extern int xpv_blkfront_major;
+
+#endif /* _XPV_BLKFRONT_H */

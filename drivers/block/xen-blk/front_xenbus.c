@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xpv block front end, control plane: the xenbus handshake with a blkif
+ * back end (Xen public io/blkif.h; the keys are listed in docs/blkif.md).
+ *
+ *   back end InitWait   -> read max-ring-page-order and
+ *                          multi-queue-max-queues, allocate, zero and grant
+ *                          the rings, allocate the event channels, publish
+ *                          ring-ref(s), event-channel, protocol (and
+ *                          ring-page-order, multi-queue-num-queues), switch
+ *                          to Initialised
+ *   back end Connected  -> read sectors, info, sector-size and the
+ *                          features, create the disk, switch to Connected
+ *   back end Closing/Closed, or a broken ring
+ *                       -> fail what is in flight, remove the disk, revoke
+ *                          and free the rings, switch to Closed
+ *
+ * The decisions come from xpv_xenbus_front_action(), so repeated, skipped
+ * and stale back end states are handled in one place.
+ */
+#include <linux/cpumask.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <xpv/events.h>
+#include <xpv/grant.h>
+#include <xpv/xenstore.h>
+
+#include "front.h"
+
+static unsigned int max_ring_order = 2;
+module_param(max_ring_order, uint, 0444);
+MODULE_PARM_DESC(max_ring_order,
+		 "Largest ring-page-order to use (0..4, default 2)");
+
+static unsigned int max_queues = 4;
+module_param(max_queues, uint, 0444);
+MODULE_PARM_DESC(max_queues,
+		 "Most queues (rings) per disk, also bounded by the vCPUs (default 4)");
+
+int xpv_blkfront_major;
+static DEFINE_IDA(blkfront_index_ida);
+
+/* ------------------------------------------------------------------ */
+/* Reading the back end's keys.                                        */
+/* ------------------------------------------------------------------ */
+
+/* An optional number: @def when absent; -errno when present but bad. */
+static int blkfront_read_opt(struct xpv_blkfront_info *info, const char *key,
+			     u64 max, u64 def, u64 *val)
+{
+	int err = xpv_xs_read_uint(XPV_XBT_NIL, info->xbdev->otherend, key,
+				   max, val);
+
+	if (err == -ENOENT) {
+		*val = def;
+		return 0;
+	}
+	if (err)
+		dev_warn(&info->xbdev->dev, "%s/%s: invalid (%d)\n",
+			 info->xbdev->otherend, key, err);
+	return err;
+}
+
+static bool blkfront_read_feature(struct xpv_blkfront_info *info,
+				  const char *key)
+{
+	u64 v;
+
+	/* A malformed flag counts as not offered. */
+	return !blkfront_read_opt(info, key, U64_MAX, 0, &v) && v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rings.                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Stop a ring: no new requests, no more interrupts, every request still on
+ * it failed (their grants revoked, or deferred while the back end maps
+ * them).
+ */
+static void blkfront_stop_ring(struct xpv_blkfront_info *info,
+			       struct xpv_blkfront_ring *ring)
+{
+	spin_lock_irq(&ring->lock);
+	ring->connected = false;
+	spin_unlock_irq(&ring->lock);
+
+	if (ring->irq > 0)
+		xpv_evtchn_unbind(ring->irq, ring);	/* closes the port */
+	else if (ring->evtchn)
+		xpv_xenbus_free_evtchn(info->xbdev, ring->evtchn);
+	ring->irq = 0;
+	ring->evtchn = 0;
+	xpv_blkfront_fail_inflight(ring);
+}
+
+/* Free a stopped ring's memory. */
+static void blkfront_free_ring(struct xpv_blkfront_ring *ring)
+{
+	unsigned int i, nr_pages = 1U << ring->order;
+
+	/* A ring page the back end still maps is freed once it lets go. */
+	if (ring->pages) {
+		for (i = 0; i < nr_pages; i++) {
+			if (ring->gref[i])
+				xpv_gnttab_end_access_and_free(ring->gref[i],
+							       ring->pages + i);
+			else
+				__free_page(ring->pages + i);
+		}
+	}
+	ring->pages = NULL;
+	ring->sring = NULL;
+	kfree(ring->shadow);
+	kfree(ring->ids);
+	kfree(ring->done);
+	ring->shadow = NULL;
+	ring->ids = NULL;
+	ring->done = NULL;
+}
+
+static void blkfront_stop_rings(struct xpv_blkfront_info *info)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->nr_rings; i++)
+		blkfront_stop_ring(info, &info->rings[i]);
+}
+
+static void blkfront_free_rings(struct xpv_blkfront_info *info)
+{
+	unsigned int i;
+
+	if (!info->rings)
+		return;
+	for (i = 0; i < info->nr_rings; i++)
+		blkfront_free_ring(&info->rings[i]);
+	kfree(info->rings);
+	info->rings = NULL;
+	info->nr_rings = 0;
+}
+
+static int blkfront_alloc_ring(struct xpv_blkfront_info *info,
+			       struct xpv_blkfront_ring *ring,
+			       unsigned int order)
+{
+	struct xpv_xenbus_device *dev = info->xbdev;
+	size_t bytes = PAGE_SIZE << order;
+	u32 nr;
+	int err;
+
+	ring->order = order;
+	ring->pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
+	if (!ring->pages)
+		return -ENOMEM;
+	split_page(ring->pages, order);	/* each page freed on its own */
+	ring->sring = page_address(ring->pages);
+	err = xpv_blkif_front_init(&ring->fr, XPV_BLKIF_ABI_NATIVE,
+				   ring->sring, bytes);
+	if (err)
+		return err;
+
+	nr = ring->fr.r.nr_ents;
+	ring->ids = kcalloc(nr, sizeof(*ring->ids), GFP_KERNEL);
+	ring->shadow = kcalloc(nr, sizeof(*ring->shadow), GFP_KERNEL);
+	ring->done = kcalloc(nr, sizeof(*ring->done), GFP_KERNEL);
+	if (!ring->ids || !ring->shadow || !ring->done)
+		return -ENOMEM;
+	err = xpv_blkif_shadow_init(&ring->tab, ring->ids, nr);
+	if (err)
+		return err;
+
+	err = xpv_xenbus_grant_ring(dev, ring->sring, 1U << order, ring->gref);
+	if (err) {
+		memset(ring->gref, 0, sizeof(ring->gref));
+		return err;
+	}
+	err = xpv_xenbus_alloc_evtchn(dev, &ring->evtchn);
+	if (err)
+		return err;
+	snprintf(ring->name, sizeof(ring->name), "xpvblk%d-q%u", info->index,
+		 ring->index);
+	err = xpv_evtchn_bind_lateeoi(ring->evtchn, xpv_blkfront_interrupt, 0,
+				      ring->name, ring);
+	if (err < 0)
+		return err;
+	ring->irq = err;
+	return 0;
+}
+
+/* Publish one ring's keys under @dir (the device node or queue-N/). */
+static int blkfront_write_ring(struct xpv_xbt t, struct xpv_blkfront_info *info,
+			       struct xpv_blkfront_ring *ring)
+{
+	char qdir[24], key[16], node[48];
+	unsigned int i;
+	int err;
+
+	err = xpv_blkif_queue_dir(qdir, sizeof(qdir), info->nr_rings,
+				  ring->index);
+	if (err < 0)
+		return err;
+	for (i = 0; i < 1U << ring->order; i++) {
+		err = xpv_blkif_ring_ref_key(key, sizeof(key), ring->order,
+					     ring->order > 0, i);
+		if (err < 0)
+			return err;
+		snprintf(node, sizeof(node), "%s%s", qdir, key);
+		err = xpv_xs_printf(t, info->xbdev->nodename, node, "%u",
+				    ring->gref[i]);
+		if (err)
+			return err;
+	}
+	snprintf(node, sizeof(node), "%sevent-channel", qdir);
+	return xpv_xs_printf(t, info->xbdev->nodename, node, "%u",
+			     ring->evtchn);
+}
+
+static int blkfront_publish(struct xpv_blkfront_info *info)
+{
+	struct xpv_xenbus_device *dev = info->xbdev;
+	unsigned int order = info->rings[0].order, i;
+	struct xpv_xbt t;
+	const char *what;
+	int err;
+
+again:
+	err = xpv_xs_transaction_start(&t);
+	if (err) {
+		xpv_xenbus_dev_fatal(dev, err, "starting a transaction");
+		return err;
+	}
+	what = "ring-page-order";
+	if (order) {
+		err = xpv_xs_printf(t, dev->nodename, what, "%u", order);
+		if (err)
+			goto abort_transaction;
+	}
+	what = "multi-queue-num-queues";
+	if (info->nr_rings > 1) {
+		err = xpv_xs_printf(t, dev->nodename, what, "%u",
+				    info->nr_rings);
+		if (err)
+			goto abort_transaction;
+	}
+	what = "ring-ref / event-channel";
+	for (i = 0; i < info->nr_rings; i++) {
+		err = blkfront_write_ring(t, info, &info->rings[i]);
+		if (err)
+			goto abort_transaction;
+	}
+	what = "protocol";
+	err = xpv_xs_write(t, dev->nodename, what,
+			   xpv_blkif_protocol_name(XPV_BLKIF_ABI_NATIVE));
+	if (err)
+		goto abort_transaction;
+
+	err = xpv_xs_transaction_end(t, false);
+	if (err == -EAGAIN)
+		goto again;
+	if (err) {
+		xpv_xenbus_dev_fatal(dev, err, "completing the transaction");
+		return err;
+	}
+	return 0;
+
+abort_transaction:
+	xpv_xs_transaction_end(t, true);
+	xpv_xenbus_dev_fatal(dev, err, "writing %s", what);
+	return err;
+}
+
+/* Back end InitWait: build the rings and tell the back end about them. */
+static int blkfront_setup(struct xpv_blkfront_info *info)
+{
+	struct xpv_xenbus_device *dev = info->xbdev;
+	unsigned int order, want_q, i;
+	u64 back_order, back_queues;
+	int err;
+
+	err = blkfront_read_opt(info, "max-ring-page-order", U32_MAX, 0,
+				&back_order);
+	if (err)
+		back_order = 0;
+	err = blkfront_read_opt(info, "multi-queue-max-queues", U32_MAX, 0,
+				&back_queues);
+	if (err)
+		back_queues = 0;
+	order = xpv_blkif_front_ring_order(max_ring_order, back_order);
+	want_q = min(num_online_cpus(), max_queues);
+	info->nr_rings = xpv_blkif_front_queues(want_q, back_queues);
+
+	info->rings = kcalloc(info->nr_rings, sizeof(*info->rings),
+			      GFP_KERNEL);
+	if (!info->rings) {
+		info->nr_rings = 0;
+		return -ENOMEM;
+	}
+	for (i = 0; i < info->nr_rings; i++) {
+		info->rings[i].info = info;
+		info->rings[i].index = i;
+		spin_lock_init(&info->rings[i].lock);
+	}
+	for (i = 0; i < info->nr_rings; i++) {
+		err = blkfront_alloc_ring(info, &info->rings[i], order);
+		if (err) {
+			xpv_xenbus_dev_fatal(dev, err, "setting up queue %u",
+					     i);
+			goto out_free_rings;
+		}
+	}
+	err = blkfront_publish(info);
+	if (err)
+		goto out_free_rings;
+	return xpv_xenbus_switch_state(dev, XenbusStateInitialised);
+
+out_free_rings:
+	blkfront_stop_rings(info);
+	blkfront_free_rings(info);
+	return err;
+}
+
+/* Back end Connected: read the disk and bring it up. */
+static int blkfront_connect(struct xpv_blkfront_info *info)
+{
+	struct xpv_xenbus_device *dev = info->xbdev;
+	struct xpv_blkif_disk d = { };
+	u64 v;
+	unsigned int i;
+	int err;
+
+	if (info->disk)
+		return 0;	/* already up: a repeated Connected */
+
+	err = xpv_xs_read_uint(XPV_XBT_NIL, dev->otherend, "sectors",
+			       U64_MAX, &d.sectors);
+	if (err)
+		goto out_bad_key;
+	err = xpv_xs_read_uint(XPV_XBT_NIL, dev->otherend, "sector-size",
+			       U32_MAX, &v);
+	if (err)
+		goto out_bad_key;
+	d.sector_size = v;
+	err = blkfront_read_opt(info, "physical-sector-size", U32_MAX, 0, &v);
+	if (err)
+		goto out_bad_key;
+	d.physical_sector_size = v;
+	err = blkfront_read_opt(info, "info", U32_MAX, 0, &v);
+	if (err)
+		goto out_bad_key;
+	d.info = v;
+	err = xpv_blkif_disk_check(&d);
+	if (err) {
+		xpv_xenbus_dev_fatal(dev, err, "invalid geometry from %s",
+				     dev->otherend);
+		return err;
+	}
+	info->sectors = d.sectors;
+	info->sector_size = d.sector_size;
+	info->physical_sector_size = d.physical_sector_size;
+	info->vdisk_info = d.info;
+
+	if (blkfront_read_feature(info, "feature-flush-cache"))
+		info->flush_op = XPV_BLKIF_OP_FLUSH_DISKCACHE;
+	else if (blkfront_read_feature(info, "feature-barrier"))
+		info->flush_op = XPV_BLKIF_OP_WRITE_BARRIER;
+	else
+		info->flush_op = 0;
+	info->discard = blkfront_read_feature(info, "feature-discard");
+	info->secure_discard = info->discard &&
+		blkfront_read_feature(info, "discard-secure");
+	if (info->discard) {
+		if (blkfront_read_opt(info, "discard-granularity", U32_MAX, 0,
+				      &v))
+			v = 0;
+		info->discard_granularity = v;
+		if (blkfront_read_opt(info, "discard-alignment", U32_MAX, 0,
+				      &v))
+			v = 0;
+		info->discard_alignment = v;
+	}
+
+	for (i = 0; i < info->nr_rings; i++) {
+		spin_lock_irq(&info->rings[i].lock);
+		info->rings[i].connected = true;
+		spin_unlock_irq(&info->rings[i].lock);
+	}
+	err = xpv_xenbus_switch_state(dev, XenbusStateConnected);
+	if (err)
+		return err;
+	err = xpv_blkfront_add_disk(info);
+	if (err) {
+		xpv_xenbus_dev_fatal(dev, err, "adding the disk");
+		return err;
+	}
+	dev_info(&dev->dev, "%s: %llu sectors of 512 bytes, %u-byte blocks, %u queue(s), ring order %u%s%s%s\n",
+		 info->disk->disk_name, info->sectors, info->sector_size,
+		 info->nr_rings, info->rings[0].order,
+		 info->flush_op ? ", flush" : "",
+		 info->discard ? ", discard" : "",
+		 info->vdisk_info & XPV_VDISK_READONLY ? ", read-only" : "");
+	return 0;
+
+out_bad_key:
+	xpv_xenbus_dev_fatal(dev, err, "reading the disk geometry from %s",
+			     dev->otherend);
+	return err;
+}
+
+/*
+ * Release everything: new requests fail, the interrupts go, what is in
+ * flight fails, then the disk goes (its queue now drains at once), and only
+ * then the rings its hardware queues point at.
+ */
+static void blkfront_teardown(struct xpv_blkfront_info *info)
+{
+	blkfront_stop_rings(info);
+	xpv_blkfront_del_disk(info);
+	blkfront_free_rings(info);
+}
+
+static void blkfront_fatal_work(struct work_struct *work)
+{
+	struct xpv_blkfront_info *info =
+		container_of(work, struct xpv_blkfront_info, fatal_work);
+
+	mutex_lock(&info->mutex);
+	if (info->xbdev->state == XenbusStateConnected) {
+		xpv_xenbus_dev_error(info->xbdev, -EPROTO,
+				     "back end broke the blkif protocol");
+		xpv_xenbus_switch_state(info->xbdev, XenbusStateClosing);
+	}
+	mutex_unlock(&info->mutex);
+}
+
+static void blkfront_backend_changed(struct xpv_xenbus_device *dev,
+				     enum xenbus_state bstate)
+{
+	struct xpv_blkfront_info *info = dev_get_drvdata(&dev->dev);
+	int action;
+
+	if (!info)
+		return;		/* probe() replays the state itself */
+	mutex_lock(&info->mutex);
+	action = xpv_xenbus_front_action(dev->state, bstate);
+	switch (action) {
+	case XPV_XENBUS_REINIT:
+		xpv_xenbus_switch_state(dev, XenbusStateInitialising);
+		fallthrough;
+	case XPV_XENBUS_SETUP:
+		blkfront_setup(info);
+		break;
+	case XPV_XENBUS_SETUP_CONNECT:
+		if (!blkfront_setup(info))
+			blkfront_connect(info);
+		break;
+	case XPV_XENBUS_CONNECT:
+		blkfront_connect(info);
+		break;
+	case XPV_XENBUS_CLOSE:
+	case XPV_XENBUS_TEARDOWN:
+		blkfront_teardown(info);
+		xpv_xenbus_switch_state(dev, XenbusStateClosed);
+		break;
+	case XPV_XENBUS_ERROR:
+		xpv_xenbus_dev_error(dev, -EPROTO, "back end state %d",
+				     bstate);
+		break;
+	default:
+		break;
+	}
+	mutex_unlock(&info->mutex);
+}
+
+/* Linux's numbering of virtual-device: xvd (major 202) and extended. */
+static int blkfront_vdevice_index(u32 vdevice)
+{
+	if (vdevice & (1U << 28))
+		return (vdevice >> 8) & 0xfffff;
+	if ((vdevice >> 8) == 202)
+		return (vdevice & 0xff) >> XPV_BLKFRONT_PART_SHIFT;
+	return -1;
+}
+
+static int blkfront_probe(struct xpv_xenbus_device *dev,
+			  const struct xpv_xenbus_device_id *id)
+{
+	struct xpv_blkfront_info *info;
+	u64 vdevice;
+	int index, err;
+
+	err = xpv_xs_read_uint(XPV_XBT_NIL, dev->nodename, "virtual-device",
+			       U32_MAX, &vdevice);
+	if (err) {
+		xpv_xenbus_dev_fatal(dev, err, "reading virtual-device");
+		return err;
+	}
+	index = blkfront_vdevice_index(vdevice);
+	if (index >= 0)
+		index = ida_alloc_range(&blkfront_index_ida, index, index,
+					GFP_KERNEL);
+	else
+		index = ida_alloc_range(&blkfront_index_ida, 0,
+					26 + 26 * 26 - 1, GFP_KERNEL);
+	if (index < 0) {
+		xpv_xenbus_dev_fatal(dev, index, "no disk index for %llu",
+				     vdevice);
+		return index;
+	}
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info) {
+		err = -ENOMEM;
+		goto out_free_index;
+	}
+	info->xbdev = dev;
+	info->vdevice = vdevice;
+	info->handle = vdevice;
+	info->index = index;
+	mutex_init(&info->mutex);
+	INIT_WORK(&info->fatal_work, blkfront_fatal_work);
+	dev_set_drvdata(&dev->dev, info);
+
+	/* The first watch event may have come before drvdata was set. */
+	blkfront_backend_changed(dev, xpv_xenbus_read_otherend_state(dev));
+	return 0;
+
+out_free_index:
+	ida_free(&blkfront_index_ida, index);
+	return err;
+}
+
+static void blkfront_remove(struct xpv_xenbus_device *dev)
+{
+	struct xpv_blkfront_info *info = dev_get_drvdata(&dev->dev);
+
+	if (!info)
+		return;
+	mutex_lock(&info->mutex);
+	blkfront_teardown(info);
+	dev_set_drvdata(&dev->dev, NULL);
+	mutex_unlock(&info->mutex);
+	/* No interrupt is left to schedule it again. */
+	cancel_work_sync(&info->fatal_work);
+	ida_free(&blkfront_index_ida, info->index);
+	kfree(info);
+}
+
+static const struct xpv_xenbus_device_id blkfront_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xpv_xenbus_driver blkfront_driver = {
+	.name = "xpv-vbd",
+	.ids = blkfront_ids,
+	.probe = blkfront_probe,
+	.otherend_changed = blkfront_backend_changed,
+	.remove = blkfront_remove,
+};
+
+static int __init blkfront_init(void)
+{
+	int err;
+
+	if (max_ring_order > XPV_BLKIF_MAX_RING_ORDER)
+		max_ring_order = XPV_BLKIF_MAX_RING_ORDER;
+	if (!max_queues)
+		max_queues = 1;
+	err = register_blkdev(0, "xvd");
+	if (err < 0)
+		return err;
+	xpv_blkfront_major = err;
+	err = xpv_xenbus_register_frontend(&blkfront_driver);
+	if (err)
+		unregister_blkdev(xpv_blkfront_major, "xvd");
+	return err;
+}
+module_init(blkfront_init);
+
+static void __exit blkfront_exit(void)
+{
+	xpv_xenbus_unregister_driver(&blkfront_driver);
+	unregister_blkdev(xpv_blkfront_major, "xvd");
+}
+module_exit(blkfront_exit);
+
+MODULE_DESCRIPTION("xpv Xen virtual block device front end (blkif)");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("xpv-frontend:vbd");
