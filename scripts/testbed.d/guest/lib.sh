@@ -7,57 +7,41 @@
 #   XPV-FAIL <step>: <reason>    the guest script failed (ends it)
 #   XPV-GUEST-PASS               printed by /init when the script returns 0
 # Helpers: step, ok, fail, say, wait_for PATH TIMEOUT, net_up,
-# xs_wait KEY TIMEOUT, fpu_canary, now_ms, now_epoch.
-
-STEP=start
-
-say() { echo "XPV-INFO $*"; }
-step() { STEP=$1; echo "XPV-STEP $1"; }
-ok() { echo "XPV-OK $STEP $*"; }
-fail() { echo "XPV-FAIL $STEP: $*"; exit 1; }
-
-# Milliseconds of uptime (monotonic enough for durations).
-now_ms() {
-	local up rest
-	read -r up rest < /proc/uptime
-	echo "${up%.*}${up#*.}0"
+# xs_read/xs_write: the stock xenstore-read/-write (libxenstore over
+# /dev/xen/xenbus), each bounded to 10 s so a hung xenstore fails the step
+# with a reason instead of hanging the script. On timeout they print
+# "timed out" on stderr and return 124.
+xs_read() {
+	timeout 10 xenstore-read "$@"
+	xs_rc $?
 }
 
-# The wall clock in seconds with microseconds (busybox date has no %N).
-now_epoch() {
-	adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%d.%06d\n", s, u }'
+xs_write() {
+	timeout 10 xenstore-write "$@"
+	xs_rc $?
 }
 
-# wait_for PATH TIMEOUT: wait for a file or device node to appear.
-wait_for() {
-	local i=0
-	while [ ! -e "$1" ]; do
-		i=$((i + 1))
-		[ $i -gt $(($2 * 5)) ] && return 1
-		sleep 0.2
-	done
-	return 0
-}
-
-# net_up: eth0 with the address dom0 assigned on the command line.
-net_up() {
-	wait_for /sys/class/net/eth0 30 || fail "no eth0 after 30 s"
-	ip link set lo up
-	ip link set eth0 up || fail "ip link set eth0 up failed"
-	ip addr add "$XPV_IP" dev eth0 || fail "cannot set $XPV_IP on eth0"
+xs_rc() {
+	case $1 in
+	124 | 137 | 143) echo "timed out after 10 s (/dev/xen: $(ls /dev/xen 2>&1 | tr '\n' ' '))" >&2; return 124 ;;
+	esac
+	return "$1"
 }
 
 # xs_wait KEY TIMEOUT: wait for a key under this domain's xenstore home
 # (relative paths resolve to /local/domain/<domid>/) and print its value.
 xs_wait() {
-	local i=0 v
+	local end v
+	end=$(( $(now_ms) + $2 * 1000 ))
 	while :; do
-		if v=$(xenstore-read "$1" 2>/dev/null); then
+		if v=$(xs_read "$1" 2>/tmp/xs_wait.err); then
 			echo "$v"
 			return 0
 		fi
-		i=$((i + 1))
-		[ $i -gt $(($2 * 4)) ] && return 1
+		if [ "$(now_ms)" -ge $end ]; then
+			cat /tmp/xs_wait.err >&2
+			return 1
+		fi
 		sleep 0.25
 	done
 }

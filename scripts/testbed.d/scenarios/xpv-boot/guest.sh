@@ -4,13 +4,13 @@
 # console built in too.
 
 step xenstore
-nonce=$(xs_wait data/xpv-dom0-nonce 30) ||
-	fail "cannot read data/xpv-dom0-nonce that dom0 wrote: $(xenstore-read data/xpv-dom0-nonce 2>&1)"
+nonce=$(xs_wait data/xpv-dom0-nonce 30 2>/tmp/xs.err) ||
+	fail "cannot read data/xpv-dom0-nonce that dom0 wrote: $(cat /tmp/xs.err)"
 val="guest-$nonce-$(cat /proc/sys/kernel/random/boot_id | cut -c1-8)"
-xenstore-write data/xpv-guest "$val" 2>/tmp/xs.err || fail "xenstore-write data/xpv-guest: $(cat /tmp/xs.err)"
-back=$(xenstore-read data/xpv-guest 2>/tmp/xs.err) || fail "xenstore-read data/xpv-guest: $(cat /tmp/xs.err)"
+xs_write data/xpv-guest "$val" 2>/tmp/xs.err || fail "xenstore-write data/xpv-guest: $(cat /tmp/xs.err)"
+back=$(xs_read data/xpv-guest 2>/tmp/xs.err) || fail "xenstore-read data/xpv-guest: $(cat /tmp/xs.err)"
 [ "$back" = "$val" ] || fail "read back '$back' from data/xpv-guest, wrote '$val'"
-name=$(xenstore-read name 2>&1) || fail "xenstore-read name: $name"
+name=$(xs_read name 2>&1) || fail "xenstore-read name: $name"
 [ "$name" = "$XPV_NAME" ] || fail "xenstore says my name is '$name', the command line '$XPV_NAME'"
 ok "val=$val name=$name"
 
@@ -35,10 +35,10 @@ xs_wait data/xpv-time-go 60 > /dev/null || fail "dom0 never wrote data/xpv-time-
 best=
 for i in 1 2 3 4 5; do
 	t1=$(now_epoch)
-	xenstore-write data/xpv-tq "q$i" || fail "xenstore-write data/xpv-tq failed"
+	xs_write data/xpv-tq "q$i" 2>/tmp/xs.err || fail "xenstore-write data/xpv-tq: $(cat /tmp/xs.err)"
 	n=0
 	while :; do
-		a=$(xenstore-read data/xpv-ta 2>/dev/null)
+		a=$(xs_read data/xpv-ta 2>/dev/null)
 		case $a in "$i "*) break ;; esac
 		n=$((n + 1))
 		[ $n -lt 300 ] || fail "dom0 did not answer time probe $i"
@@ -50,7 +50,7 @@ for i in 1 2 3 4 5; do
 		best=$r
 	fi
 done
-xenstore-write data/xpv-tq done
+xs_write data/xpv-tq done
 ok "rtt=${best% *} offset=${best#* } epoch=$(date +%s)"
 
 step sleep

@@ -3,7 +3,7 @@
 # then panic through sysrq.
 step wait-command
 echo "XPV-PANIC-READY"
-cmd=$(xs_wait data/xpv-cmd 300) || fail "no data/xpv-cmd from dom0 within 300 s"
+cmd=$(xs_wait data/xpv-cmd 300 2>/tmp/xs.err) || fail "no data/xpv-cmd from dom0 within 300 s: $(cat /tmp/xs.err)"
 [ "$cmd" = crash ] || fail "unknown command '$cmd'"
 step crash
 echo "XPV-PANIC-NOW"
