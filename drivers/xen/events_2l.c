@@ -560,7 +560,7 @@ void xpv_evtchn_lateeoi(int irq, unsigned int eoi_flags)
 		e->spurious = 0;
 	} else if (++e->spurious > XPV_SPURIOUS_FREE) {
 		delay = 1UL << min(e->spurious - XPV_SPURIOUS_FREE, 10U);
-		delay = min(delay, (unsigned long)XPV_SPURIOUS_MAX_DELAY);
+		delay = min_t(unsigned long, delay, XPV_SPURIOUS_MAX_DELAY);
 		mod_delayed_work(system_wq, &e->eoi_work, delay);
 		return;
 	}

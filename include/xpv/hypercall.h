@@ -5,7 +5,7 @@
  * There is no hypercall page.  At boot, xpv picks the instruction the CPU
  * vendor needs (vmcall on Intel, vmmcall on AMD and Hygon) and points one
  * static call at a tiny assembly stub that issues it.  Before that choice is
- * made every hypercall fails with -ENOSYS instead of faulting.
+ * made every hypercall fails with -ENODEV instead of faulting.
  *
  * Register convention (x86-64): op in rax, arguments in rdi, rsi, rdx, r10,
  * r8; result in rax.  Xen may clobber every argument register.

@@ -33,7 +33,8 @@ static void sim_init(struct sim *s)
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < XPV_2L_BITS; i++)
 		s->mine[i] = ~0UL;
-	s->storm_port = s->chain_from = ~0U;
+	s->storm_port = ~0U;
+	s->chain_from = ~0U;
 }
 
 /* What Xen does when it raises a port (2-level ABI). */

@@ -26,8 +26,10 @@
 #include <asm/bootparam.h>
 #include <asm/cpufeature.h>
 #include <asm/hypervisor.h>
+#include <asm/i8259.h>
 #include <asm/io.h>
 #include <asm/io_apic.h>
+#include <asm/paravirt.h>
 #include <asm/processor.h>
 #include <asm/x86_init.h>
 #include <asm/xen/hypervisor.h>
@@ -75,7 +77,7 @@ long xpv_hypercall_unready(unsigned long op, unsigned long a1,
 			   unsigned long a2, unsigned long a3,
 			   unsigned long a4, unsigned long a5)
 {
-	return -ENOSYS;
+	return -ENODEV;
 }
 
 DEFINE_STATIC_CALL(xpv_hypercall, xpv_hypercall_unready);
@@ -277,6 +279,12 @@ static void __init xpv_init_platform(void)
 
 	xpv_map_shared_info();
 	xpv_active = true;
+
+	/* Xen emulates no 8259 PIC for a PVH guest. */
+	legacy_pic = &null_legacy_pic;
+#ifdef CONFIG_PARAVIRT
+	pv_info.name = "Xen PVH (xpv)";
+#endif
 
 	xpv_irq_init_platform();
 	xpv_time_init_platform();

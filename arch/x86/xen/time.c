@@ -13,6 +13,7 @@
 
 #include <linux/clockchips.h>
 #include <linux/clocksource.h>
+#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
@@ -76,6 +77,12 @@ static unsigned long xpv_tsc_khz(void)
 	preempt_disable();
 	khz = pvclock_tsc_khz(xpv_this_time_info());
 	preempt_enable();
+	/*
+	 * Every vCPU runs at this TSC rate, and without a PIT the secondary
+	 * vCPUs cannot calibrate their delay loop: preset it (lpj= wins).
+	 */
+	if (!preset_lpj)
+		preset_lpj = khz * 1000 / HZ;
 	return khz;
 }
 
