@@ -163,6 +163,18 @@ tb_console_tail() {
 	echo "----" >&2
 }
 
+# A short account of a guest kernel's death from its console, if any:
+# the first BUG/Oops/panic line and the first RIP.
+tb_postmortem() {
+	local f what rip
+	f=$(tb_console "$1")
+	[ -f "$f" ] || return 0
+	what=$(tr -d '\r' < "$f" | grep -E -m1 'BUG:|Oops|Kernel panic|general protection|double fault|stack guard' | sed 's/^\[ *[0-9.]*\] //')
+	rip=$(tr -d '\r' < "$f" | grep -E -m1 'RIP: ' | sed 's/^\[ *[0-9.]*\] //')
+	[ -n "$what" ] && echo "; console: $what${rip:+ ($rip)}"
+	return 0
+}
+
 tb_domid() { xl domid "$1" 2>/dev/null; }
 
 # The state column of xl list ("r-----", "--p---", "---c--"...), empty when
@@ -283,14 +295,14 @@ tb_wait_console() {
 		if [ ${EPOCHREALTIME/./} -ge $deadline ]; then
 			tb_console_tail "$name"
 			st=$(tb_state "$name")
-			tb_fail "timed out after ${timeout} s waiting for /$re/ on $name's console (domain state: ${st:-gone})"
+			tb_fail "timed out after ${timeout} s waiting for /$re/ on $name's console (domain state: ${st:-gone})$(tb_postmortem "$name")"
 		fi
 		tick=$((tick + 1))
 		if [ "${TB_WATCH_DEATH:-1}" = 1 ] && [ $((tick % 50)) = 0 ]; then
 			st=$(tb_state "$name")
 			case $st in
-			"") tb_console_tail "$name"; tb_fail "guest $name disappeared while waiting for /$re/" ;;
-			*c*) tb_console_tail "$name"; tb_fail "guest $name crashed (state $st) while waiting for /$re/" ;;
+			"") tb_console_tail "$name"; tb_fail "guest $name disappeared while waiting for /$re/$(tb_postmortem "$name")" ;;
+			*c*) tb_console_tail "$name"; tb_fail "guest $name crashed (state $st) while waiting for /$re/$(tb_postmortem "$name")" ;;
 			esac
 		fi
 		read -r -t 0.1 -u "$TB_IDLE_FD" _
