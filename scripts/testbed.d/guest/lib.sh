@@ -7,6 +7,46 @@
 #   XPV-FAIL <step>: <reason>    the guest script failed (ends it)
 #   XPV-GUEST-PASS               printed by /init when the script returns 0
 # Helpers: step, ok, fail, say, wait_for PATH TIMEOUT, net_up,
+# xs_read, xs_write, xs_wait KEY TIMEOUT, fpu_canary, now_ms, now_epoch.
+
+STEP=start
+
+say() { echo "XPV-INFO $*"; }
+step() { STEP=$1; echo "XPV-STEP $1"; }
+ok() { echo "XPV-OK $STEP $*"; }
+fail() { echo "XPV-FAIL $STEP: $*"; exit 1; }
+
+# Milliseconds of uptime (monotonic enough for durations).
+now_ms() {
+	local up rest
+	read -r up rest < /proc/uptime
+	echo "${up%.*}${up#*.}0"
+}
+
+# The wall clock in seconds with microseconds (busybox date has no %N).
+now_epoch() {
+	adjtimex | awk '/tv_sec/ { s = $2 } /tv_usec/ { u = $2 } END { printf "%d.%06d\n", s, u }'
+}
+
+# wait_for PATH TIMEOUT: wait for a file or device node to appear.
+wait_for() {
+	local i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt $(($2 * 5)) ] && return 1
+		sleep 0.2
+	done
+	return 0
+}
+
+# net_up: eth0 with the address dom0 assigned on the command line.
+net_up() {
+	wait_for /sys/class/net/eth0 30 || fail "no eth0 after 30 s"
+	ip link set lo up
+	ip link set eth0 up || fail "ip link set eth0 up failed"
+	ip addr add "$XPV_IP" dev eth0 || fail "cannot set $XPV_IP on eth0"
+}
+
 # xs_read/xs_write: the stock xenstore-read/-write (libxenstore over
 # /dev/xen/xenbus), each bounded to 10 s so a hung xenstore fails the step
 # with a reason instead of hanging the script. On timeout they print
