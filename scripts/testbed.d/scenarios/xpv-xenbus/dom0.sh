@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# xpv-xenbus, dom0 side.
+G=d2
+tb_step create
+tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --script xpv-xenbus/guest.sh
+tb_step guest-xs
+tb_wait_console $G 'XPV-INFO ready-for-garbage' 120
+
+tb_step garbage-device
+id=$(tb_domid $G)
+D=/local/domain/$id/device
+xenstore-write $D/vok/2/backend-id 0 $D/vok/2/backend /local/domain/0/backend/vok/$id/2
+xenstore-write $D/vgarbage/0/backend-id 12abc $D/vgarbage/0/backend /local/domain/0/backend/vgarbage/$id/0
+xenstore-write $D/vgarb2/1/backend-id 0 $D/vgarb2/1/backend "not absolute"
+xenstore-write $D/vgarb3/7/backend-id 99999999999999999999 $D/vgarb3/7/backend /x
+sleep 3
+xenstore-write /local/domain/$id/data/d2-garbage-done 1
+tb_wait_console $G 'vgarbage/0/backend-id missing or not a domain id' 30
+tb_wait_console $G 'vgarb2/1/backend is not an absolute path' 30
+tb_wait_console $G 'vgarb3/7/backend-id missing or not a domain id' 30
+tb_wait_console $G 'devices: .*vok-2' 30
+tb_guest_wait_pass $G 30
+
+tb_step sysrq
+xl sysrq $G h || tb_fail "xl sysrq failed"
+tb_wait_console $G 'sysrq' 30
+
+tb_step shutdown
+t0=$(tb_now)
+xl shutdown $G || tb_fail "xl shutdown $G failed"
+tb_wait_gone $G 30
+tb_metric shutdown_s "$(tb_calc "$TB_TIME - $t0")" s
+
+tb_step boot-again
+tb_console_mark $G
+tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --script xpv-xenbus/alive.sh
+old=$(tb_domid $G)
+tb_wait_console $G 'XPV-ALIVE' 120
+
+tb_step reboot
+tb_console_mark $G
+xl reboot $G || tb_fail "xl reboot $G failed"
+TB_WATCH_DEATH=0 tb_wait_console $G 'XPV-ALIVE' 120
+new=$(tb_domid $G)
+[ -n "$new" ] && [ "$new" != "$old" ] || tb_fail "after xl reboot the domain id is '$new' (was $old)"
+
+tb_step final-shutdown
+xl shutdown $G || tb_fail "xl shutdown failed"
+tb_wait_gone $G 30
+tb_pass
