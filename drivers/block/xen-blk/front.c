@@ -33,7 +33,10 @@ struct xpv_blkfront_pdu {
 
 static bool blkfront_end_grants(struct xpv_blkfront_shadow *s);
 
-/* Grant the data pages of @rq and fill @req; the grants go to @s. */
+/*
+ * Grant the data pages of @rq and fill @req; the grants go to @s.  More
+ * than 11 segments go into the id's indirect page, granted read-only.
+ */
 static blk_status_t blkfront_map_data(struct xpv_blkfront_ring *ring,
 				      struct request *rq,
 				      struct xpv_blkif_req *req,
@@ -42,40 +45,71 @@ static blk_status_t blkfront_map_data(struct xpv_blkfront_ring *ring,
 	struct xpv_blkfront_info *info = ring->info;
 	struct xpv_blkif_seg seg[XPV_BLKIF_MAX_SEGS];
 	bool write = rq_data_dir(rq) == WRITE;
+	domid_t domid = info->xbdev->otherend_id;
+	void *ind = NULL;
 	struct scatterlist *sg;
+	bool indirect;
 	int nseg, i;
 
-	sg_init_table(ring->sg, XPV_BLKIF_MAX_SEGS);
+	sg_init_table(ring->sg, info->max_segs);
 	nseg = blk_rq_map_sg(rq->q, rq, ring->sg);
-	if (WARN_ON_ONCE(nseg <= 0 || nseg > XPV_BLKIF_MAX_SEGS))
+	if (WARN_ON_ONCE(nseg <= 0 || nseg > info->max_segs))
 		return BLK_STS_IOERR;
-	if (xpv_gnttab_alloc_refs(nseg, s->gref))
+	indirect = nseg > XPV_BLKIF_MAX_SEGS;
+	if (indirect) {
+		if (WARN_ON_ONCE(!s->indirect))
+			return BLK_STS_IOERR;
+		ind = page_address(s->indirect);
+		if (xpv_gnttab_alloc_refs(1, &s->indirect_gref))
+			return BLK_STS_RESOURCE;
+	}
+	if (xpv_gnttab_alloc_refs(nseg, s->gref)) {
+		if (indirect)
+			xpv_gnttab_free_refs(&s->indirect_gref, 1);
 		return BLK_STS_RESOURCE;
+	}
 
 	for_each_sg(ring->sg, sg, nseg, i) {
 		struct page *page = sg_page(sg) + (sg->offset >> PAGE_SHIFT);
 		unsigned int off = offset_in_page(sg->offset);
 		unsigned int len = sg->length;
+		struct xpv_blkif_seg one;
 
 		/* The queue limits keep each segment inside one page. */
 		if (WARN_ON_ONCE(!len || off + len > PAGE_SIZE ||
 				 (off | len) & (SECTOR_SIZE - 1))) {
 			xpv_gnttab_free_refs(s->gref, nseg);
+			if (indirect)
+				xpv_gnttab_free_refs(&s->indirect_gref, 1);
 			return BLK_STS_IOERR;
 		}
-		xpv_gnttab_grant_access_ref(s->gref[i],
-					    info->xbdev->otherend_id,
+		xpv_gnttab_grant_access_ref(s->gref[i], domid,
 					    xpv_gnttab_page_gfn(page_address(page)),
 					    write);
 		s->page[i] = page;
-		seg[i].gref = s->gref[i];
-		seg[i].first_sect = off >> SECTOR_SHIFT;
-		seg[i].last_sect = ((off + len) >> SECTOR_SHIFT) - 1;
+		one.gref = s->gref[i];
+		one.first_sect = off >> SECTOR_SHIFT;
+		one.last_sect = ((off + len) >> SECTOR_SHIFT) - 1;
+		if (indirect)
+			xpv_blkif_indirect_put(&ind, i, &one);
+		else
+			seg[i] = one;
 	}
 	s->nr_grefs = nseg;
-	return xpv_blkif_build_rw(req, write ? XPV_BLKIF_OP_WRITE :
-				  XPV_BLKIF_OP_READ, 0, info->handle,
-				  blk_rq_pos(rq), seg, nseg) ?
+	if (!indirect)
+		return xpv_blkif_build_rw(req, write ? XPV_BLKIF_OP_WRITE :
+					  XPV_BLKIF_OP_READ, 0, info->handle,
+					  blk_rq_pos(rq), seg, nseg) ?
+			BLK_STS_IOERR : BLK_STS_OK;
+
+	/* The descriptors are written before the page is granted. */
+	xpv_gnttab_grant_access_ref(s->indirect_gref, domid,
+				    xpv_gnttab_page_gfn(ind), true);
+	s->indirect_granted = true;
+	return xpv_blkif_build_indirect(req, write ? XPV_BLKIF_OP_WRITE :
+					XPV_BLKIF_OP_READ, 0, info->handle,
+					blk_rq_pos(rq), nseg,
+					&s->indirect_gref) ?
 		BLK_STS_IOERR : BLK_STS_OK;
 }
 
@@ -98,6 +132,14 @@ static bool blkfront_end_grants(struct xpv_blkfront_shadow *s)
 		all = false;
 	}
 	s->nr_grefs = 0;
+	if (s->indirect_granted &&
+	    !xpv_gnttab_try_end_access_and_free(s->indirect_gref)) {
+		/* The page now belongs to the deferred revocation. */
+		xpv_gnttab_end_access_and_free(s->indirect_gref, s->indirect);
+		s->indirect = NULL;
+		all = false;
+	}
+	s->indirect_granted = false;
 	return all;
 }
 
@@ -106,11 +148,12 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 {
 	struct xpv_blkfront_ring *ring = hctx->driver_data;
 	struct xpv_blkfront_info *info = ring->info;
-	struct xpv_blkfront_shadow tmp = { };
+	struct xpv_blkfront_shadow *s;
 	struct request *rq = bd->rq;
 	struct xpv_blkif_req req;
 	unsigned long flags;
 	blk_status_t sts;
+	u32 id;
 
 	blk_mq_start_request(rq);
 	spin_lock_irqsave(&ring->lock, flags);
@@ -122,6 +165,13 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 		sts = BLK_STS_RESOURCE;
 		goto out_unlock;
 	}
+	/*
+	 * The grants go straight into the shadow entry of the id the table
+	 * hands out next (the free list's head; nothing else takes ids while
+	 * we hold the lock).
+	 */
+	id = ring->tab.free_head;
+	s = &ring->shadow[id];
 
 	switch (req_op(rq)) {
 	case REQ_OP_FLUSH:
@@ -144,9 +194,9 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 		break;
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
-		sts = blkfront_map_data(ring, rq, &req, &tmp);
+		sts = blkfront_map_data(ring, rq, &req, s);
 		if (sts) {
-			blkfront_end_grants(&tmp);
+			blkfront_end_grants(s);
 			goto out_unlock;
 		}
 		break;
@@ -156,13 +206,13 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 
 	/* Cannot fail: a slot and an id were checked free above. */
-	if (WARN_ON_ONCE(xpv_blkif_shadow_alloc(&ring->tab, &req))) {
-		blkfront_end_grants(&tmp);
-		sts = BLK_STS_RESOURCE;
+	if (WARN_ON_ONCE(xpv_blkif_shadow_alloc(&ring->tab, &req) ||
+			 req.id != id)) {
+		blkfront_end_grants(s);
+		sts = BLK_STS_IOERR;
 		goto out_unlock;
 	}
-	tmp.rq = rq;
-	ring->shadow[req.id] = tmp;
+	s->rq = rq;
 	xpv_blkif_front_put(&ring->fr, &req);
 	if (xpv_front_push_reqs(&ring->fr.r))
 		xpv_evtchn_notify(ring->evtchn);
@@ -361,10 +411,10 @@ static void blkfront_set_limits(struct xpv_blkfront_info *info,
 	blk_queue_logical_block_size(q, info->sector_size);
 	blk_queue_physical_block_size(q, info->physical_sector_size);
 	/* One segment is one granted page: never cross a page. */
-	blk_queue_max_segments(q, XPV_BLKIF_MAX_SEGS);
+	blk_queue_max_segments(q, info->max_segs);
 	blk_queue_max_segment_size(q, PAGE_SIZE);
 	blk_queue_segment_boundary(q, PAGE_SIZE - 1);
-	blk_queue_max_hw_sectors(q, XPV_BLKIF_MAX_SEGS *
+	blk_queue_max_hw_sectors(q, info->max_segs *
 				 XPV_BLKIF_SECTORS_PER_PAGE);
 	blk_queue_dma_alignment(q, SECTOR_SIZE - 1);
 	/* No FUA: the block layer sends flushes on their own. */

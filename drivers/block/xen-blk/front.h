@@ -18,19 +18,27 @@
 
 /* Disks get 16 minors each, as Linux's xvd naming does. */
 #define XPV_BLKFRONT_PART_SHIFT	4
+/* Most segments per request we use with indirect requests (one page). */
+#define XPV_BLKFRONT_MAX_SEGS	256
 
 /**
  * struct xpv_blkfront_shadow - the private side of one outstanding id
  * @rq: the block request it carries, NULL when the id is free
  * @nr_grefs: data grants to revoke on completion
+ * @indirect_granted: @indirect_gref is granted (an indirect request)
+ * @indirect_gref: grant of @indirect
+ * @indirect: this id's indirect page (NULL when indirect is not used)
  * @gref: the data grants
  * @page: the granted pages (kept alive while a grant outlives the request)
  */
 struct xpv_blkfront_shadow {
 	struct request *rq;
 	unsigned int nr_grefs;
-	grant_ref_t gref[XPV_BLKIF_MAX_SEGS];
-	struct page *page[XPV_BLKIF_MAX_SEGS];
+	bool indirect_granted;
+	grant_ref_t indirect_gref;
+	struct page *indirect;
+	grant_ref_t gref[XPV_BLKFRONT_MAX_SEGS];
+	struct page *page[XPV_BLKFRONT_MAX_SEGS];
 };
 
 struct xpv_blkfront_info;
@@ -73,7 +81,7 @@ struct xpv_blkfront_ring {
 	struct xpv_blkif_shadow *ids;
 	struct xpv_blkfront_shadow *shadow;
 	struct request **done;
-	struct scatterlist sg[XPV_BLKIF_MAX_SEGS];
+	struct scatterlist sg[XPV_BLKFRONT_MAX_SEGS];
 	char name[32];
 };
 
@@ -98,6 +106,7 @@ struct xpv_blkfront_ring {
  * @secure_discard: secure discard offered
  * @discard_granularity: bytes
  * @discard_alignment: bytes
+ * @max_segs: segments per request: 11, or the indirect maximum
  * @fatal_work: reports a broken ring from process context
  */
 struct xpv_blkfront_info {
@@ -119,6 +128,7 @@ struct xpv_blkfront_info {
 	bool secure_discard;
 	u32 discard_granularity;
 	u32 discard_alignment;
+	unsigned int max_segs;
 	struct work_struct fatal_work;
 };
 

@@ -113,7 +113,12 @@ static void blkfront_free_ring(struct xpv_blkfront_ring *ring)
 	}
 	ring->pages = NULL;
 	ring->sring = NULL;
-	kfree(ring->shadow);
+	if (ring->shadow) {
+		for (i = 0; i < ring->tab.nr; i++)
+			if (ring->shadow[i].indirect)
+				__free_page(ring->shadow[i].indirect);
+	}
+	kvfree(ring->shadow);
 	kfree(ring->ids);
 	kfree(ring->done);
 	ring->shadow = NULL;
@@ -164,7 +169,7 @@ static int blkfront_alloc_ring(struct xpv_blkfront_info *info,
 
 	nr = ring->fr.r.nr_ents;
 	ring->ids = kcalloc(nr, sizeof(*ring->ids), GFP_KERNEL);
-	ring->shadow = kcalloc(nr, sizeof(*ring->shadow), GFP_KERNEL);
+	ring->shadow = kvcalloc(nr, sizeof(*ring->shadow), GFP_KERNEL);
 	ring->done = kcalloc(nr, sizeof(*ring->done), GFP_KERNEL);
 	if (!ring->ids || !ring->shadow || !ring->done)
 		return -ENOMEM;
@@ -322,6 +327,38 @@ out_free_rings:
 	return err;
 }
 
+/* One indirect page per id of every ring; all or none. */
+static int blkfront_alloc_indirect(struct xpv_blkfront_info *info)
+{
+	unsigned int r, id;
+
+	for (r = 0; r < info->nr_rings; r++) {
+		struct xpv_blkfront_ring *ring = &info->rings[r];
+
+		for (id = 0; id < ring->tab.nr; id++) {
+			if (ring->shadow[id].indirect)
+				continue;
+			ring->shadow[id].indirect =
+				alloc_page(GFP_KERNEL | __GFP_ZERO);
+			if (!ring->shadow[id].indirect)
+				goto out_free_pages;
+		}
+	}
+	return 0;
+
+out_free_pages:
+	for (r = 0; r < info->nr_rings; r++) {
+		struct xpv_blkfront_ring *ring = &info->rings[r];
+
+		for (id = 0; id < ring->tab.nr; id++) {
+			if (ring->shadow[id].indirect)
+				__free_page(ring->shadow[id].indirect);
+			ring->shadow[id].indirect = NULL;
+		}
+	}
+	return -ENOMEM;
+}
+
 /* Back end Connected: read the disk and bring it up. */
 static int blkfront_connect(struct xpv_blkfront_info *info)
 {
@@ -382,6 +419,16 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 		info->discard_alignment = v;
 	}
 
+	if (blkfront_read_opt(info, "feature-max-indirect-segments", U32_MAX,
+			      0, &v))
+		v = 0;
+	info->max_segs = xpv_blkif_front_indirect_segs(XPV_BLKFRONT_MAX_SEGS,
+						       v);
+	if (info->max_segs && blkfront_alloc_indirect(info))
+		info->max_segs = 0;	/* fall back to direct requests */
+	if (!info->max_segs)
+		info->max_segs = XPV_BLKIF_MAX_SEGS;
+
 	for (i = 0; i < info->nr_rings; i++) {
 		spin_lock_irq(&info->rings[i].lock);
 		info->rings[i].connected = true;
@@ -395,9 +442,9 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 		xpv_xenbus_dev_fatal(dev, err, "adding the disk");
 		return err;
 	}
-	dev_info(&dev->dev, "%s: %llu sectors of 512 bytes, %u-byte blocks, %u queue(s), ring order %u%s%s%s\n",
+	dev_info(&dev->dev, "%s: %llu sectors of 512 bytes, %u-byte blocks, %u queue(s), ring order %u, %u segments%s%s%s\n",
 		 info->disk->disk_name, info->sectors, info->sector_size,
-		 info->nr_rings, info->rings[0].order,
+		 info->nr_rings, info->rings[0].order, info->max_segs,
 		 info->flush_op ? ", flush" : "",
 		 info->discard ? ", discard" : "",
 		 info->vdisk_info & XPV_VDISK_READONLY ? ", read-only" : "");
