@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# xpv-blk, dom0 side.
+# blk-front-interop, dom0 side.
 G=blk
 tb_step create
-tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --disk 64 --script xpv-blk/guest.sh
+tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --disk 64 --script blk-front-interop/guest.sh
 create_done=$(tb_now)
 tb_step guest-boot
 tb_wait_console $G 'XPV-GUEST-INIT' 180

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# xpv-blk, guest side (our kernel).
+# blk-front-interop, guest side (our kernel).
 BYTES=16777216
 step disk-appear
 wait_for /dev/xvda 60 || fail "no /dev/xvda 60 s after boot"
