@@ -20,7 +20,8 @@ fail() { echo "XPV-FAIL $STEP: $*"; exit 1; }
 now_ms() {
 	local up rest
 	read -r up rest < /proc/uptime
-	echo "${up%.*}${up#*.}0"
+	# "0.08" must not become the octal-looking 0080: add a leading 1.
+	echo $(( ${up%.*} * 1000 + 1${up#*.}0 - 1000 ))
 }
 
 # The wall clock in seconds with microseconds (busybox date has no %N).
