@@ -63,7 +63,7 @@ rtt=$(tb_field rtt)
 tb_metric clock_offset_s "$off" s
 tb_metric clock_probe_rtt_s "$rtt" s
 awk -v o="$off" 'BEGIN { exit !(o >= -2 && o <= 2) }' ||
-	tb_fail "dom0's wall clock minus the guest's is $off s (best probe round trip $rtt s)"
+	tb_fail "dom0's wall clock minus the guest's is $off s (guest date +%s: $(tb_field epoch); best probe round trip $rtt s)"
 
 tb_step sleep-5
 tb_xs_write $G xpv-sleep-go 1
