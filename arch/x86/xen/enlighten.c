@@ -65,7 +65,7 @@ struct shared_info *xpv_shared_info __ro_after_init;
 EXPORT_SYMBOL_GPL(xpv_shared_info);
 
 u32 xpv_features __ro_after_init;
-static u32 xpv_cpuid_base __ro_after_init;
+u32 xpv_cpuid_base __ro_after_init;
 
 /* The page Xen's shared_info is mapped over (its RAM goes back to Xen). */
 static union {

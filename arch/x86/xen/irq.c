@@ -20,14 +20,18 @@
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
+#include <linux/string.h>
+#include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/idtentry.h>
 #include <asm/irq_regs.h>
 #include <asm/irq_vectors.h>
 #include <asm/smp.h>
 #include <asm/x86_init.h>
+#include <asm/xen/cpuid.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/vcpu.h>
+#include <xen/interface/hvm/hvm_op.h>
 #include <xen/interface/hvm/params.h>
 
 #include <xpv/events.h>
@@ -46,10 +50,23 @@ static DEFINE_PER_CPU_ALIGNED(struct vcpu_info, xpv_vcpu_info_area);
 
 static void (*xpv_native_intr_init)(void) __initdata;
 
+/* Per-vCPU upcall vector (through the local APIC) rather than the global one. */
+static bool xpv_percpu_upcall __ro_after_init;
+static bool xpv_force_global_upcall __initdata;
+
+static int __init xpv_parse_upcall(char *arg)
+{
+	xpv_force_global_upcall = arg && !strcmp(arg, "global");
+	return 0;
+}
+early_param("xpv_upcall", xpv_parse_upcall);
+
 DEFINE_IDTENTRY_SYSVEC(sysvec_xpv_callback)
 {
 	struct pt_regs *old_regs = set_irq_regs(regs);
 
+	if (xpv_percpu_upcall)
+		ack_APIC_irq();
 	inc_irq_stat(irq_hv_callback_count);
 	xpv_evtchn_do_upcall();
 	set_irq_regs(old_regs);
@@ -105,6 +122,18 @@ static int xpv_register_vcpu_info(unsigned int cpu)
 	return -ENODEV;
 }
 
+static int xpv_set_upcall_vector(unsigned int cpu)
+{
+	struct xen_hvm_evtchn_upcall_vector op = {
+		.vcpu	= xpv_vcpu_id(cpu),
+		.vector	= HYPERVISOR_CALLBACK_VECTOR,
+	};
+
+	if (!xpv_percpu_upcall)
+		return 0;
+	return xpv_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+}
+
 static int xpv_cpu_prepare(unsigned int cpu)
 {
 	int rc;
@@ -113,6 +142,11 @@ static int xpv_cpu_prepare(unsigned int cpu)
 	rc = xpv_register_vcpu_info(cpu);
 	if (rc)
 		return rc;
+	rc = xpv_set_upcall_vector(cpu);
+	if (rc) {
+		pr_err("CPU %u: cannot set its upcall vector (%d)\n", cpu, rc);
+		return -ENODEV;
+	}
 	return xpv_time_prepare_cpu(cpu);
 }
 
@@ -124,6 +158,7 @@ static int xpv_cpu_dead(unsigned int cpu)
 
 static void __init xpv_init_IRQ(void)
 {
+	u32 eax, ebx, ecx, edx;
 	u64 via;
 	int rc;
 
@@ -139,12 +174,37 @@ static void __init xpv_init_IRQ(void)
 	if (rc)
 		panic("xpv: event channel setup failed (%d)\n", rc);
 
-	via = ((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
-	      HYPERVISOR_CALLBACK_VECTOR;
+	cpuid(xpv_cpuid_base, &eax, &ebx, &ecx, &edx);
+	if (eax >= xpv_cpuid_base + 4) {
+		cpuid(xpv_cpuid_base + 4, &eax, &ebx, &ecx, &edx);
+		xpv_percpu_upcall = (eax & XEN_HVM_CPUID_UPCALL_VECTOR) &&
+				    !xpv_force_global_upcall;
+	}
+	if (xpv_percpu_upcall) {
+		rc = xpv_set_upcall_vector(0);
+		if (rc) {
+			pr_warn("per-vCPU upcall vector refused (%d)\n", rc);
+			xpv_percpu_upcall = false;
+		}
+	}
+	/*
+	 * Setting HVM_PARAM_CALLBACK_IRQ also makes Xen latch the 64-bit
+	 * shared_info layout (until then it writes the 32-bit one, and the
+	 * wall clock and event words are read at the wrong offsets).  With
+	 * the per-vCPU vector, GSI 1 (absent on PVH) is only that latch: Xen
+	 * prefers the per-vCPU vector for delivery.
+	 */
+	if (xpv_percpu_upcall)
+		via = 1;
+	else
+		via = ((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
+		      HYPERVISOR_CALLBACK_VECTOR;
 	rc = xpv_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, via);
 	if (rc)
-		panic("xpv: cannot set the callback vector (%d)\n", rc);
-	pr_info("event upcalls on vector %#x\n", HYPERVISOR_CALLBACK_VECTOR);
+		panic("xpv: cannot set the callback (%d)\n", rc);
+	pr_info("event upcalls on vector %#x (%s)\n", HYPERVISOR_CALLBACK_VECTOR,
+		xpv_percpu_upcall ? "per-vCPU, through the local APIC" :
+				    "domain-wide callback");
 
 	rc = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "x86/xpv:prepare",
 				       xpv_cpu_prepare, xpv_cpu_dead);

@@ -17,6 +17,7 @@ long xpv_hypercall_vmmcall(unsigned long op, unsigned long a1,
 			   unsigned long a4, unsigned long a5);
 
 extern u32 xpv_features;
+extern u32 xpv_cpuid_base;
 
 /* irq.c: upcall vector, per-vCPU vcpu_info, CPU hotplug. */
 void __init xpv_irq_init_platform(void);
