@@ -312,6 +312,9 @@ static int xpv_bind_port(evtchn_port_t port, enum xpv_evtchn_flow flow,
 		break;
 	}
 	irq_set_chip_data(irq, e);
+	/* Rebinding is a hypercall: no need to defer it to the next event. */
+	if (flow != XPV_FLOW_PERCPU)
+		irq_set_status_flags(irq, IRQ_MOVE_PCNTXT);
 	irq_data_update_effective_affinity(irq_get_irq_data(irq),
 					   cpumask_of(cpu));
 
