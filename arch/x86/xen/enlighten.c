@@ -24,13 +24,12 @@
 #include <linux/mm.h>
 #include <linux/static_call.h>
 #include <asm/bootparam.h>
-#include <asm/cpufeature.h>
 #include <asm/hypervisor.h>
 #include <asm/i8259.h>
-#include <asm/io.h>
+#include <linux/io.h>
 #include <asm/io_apic.h>
 #include <asm/paravirt.h>
-#include <asm/processor.h>
+#include <linux/processor.h>
 #include <asm/x86_init.h>
 #include <asm/xen/hypervisor.h>
 #include <linux/acpi.h>

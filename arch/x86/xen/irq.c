@@ -26,7 +26,7 @@
 #include <asm/idtentry.h>
 #include <asm/irq_regs.h>
 #include <asm/irq_vectors.h>
-#include <asm/smp.h>
+#include <linux/smp.h>
 #include <asm/x86_init.h>
 #include <asm/xen/cpuid.h>
 #include <xen/interface/xen.h>

@@ -17,7 +17,7 @@
 #include <linux/panic.h>
 #include <linux/panic_notifier.h>
 #include <linux/pm.h>
-#include <asm/processor.h>
+#include <linux/processor.h>
 #include <asm/reboot.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/sched.h>

@@ -18,7 +18,7 @@
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
 #include <linux/timekeeping.h>
-#include <asm/cpufeature.h>
+#include <linux/processor.h>
 #include <asm/pvclock.h>
 #include <asm/x86_init.h>
 #include <xen/interface/xen.h>
