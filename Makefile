@@ -10,7 +10,7 @@ export XPV_CACHE
 # Inside the kernel's own make (M=...) only the Kbuild file matters.
 ifeq ($(KERNELRELEASE),)
 
-SCENARIOS_RUN ?= stock-pvh xpv-boot
+SCENARIOS_RUN ?= stock-pvh xpv-boot blk-front-interop dom0-compat
 KABI = $(shell cat $(XPV_CACHE)/debs/stock-kabi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KABI)
 
