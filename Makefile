@@ -10,12 +10,12 @@ export XPV_CACHE
 # Inside the kernel's own make (M=...) only the Kbuild file matters.
 ifeq ($(KERNELRELEASE),)
 
-SCENARIOS_RUN ?= stock-pvh xpv-boot blk-front-interop dom0-compat
+SCENARIOS_RUN ?= stock-pvh xpv-boot blk-front-interop dom0-compat bench-blk
 KABI = $(shell cat $(XPV_CACHE)/debs/stock-kabi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KABI)
 
 .PHONY: all deps kernel modules patches check-patches sparse checkpatch \
-	selftests bench testbed run check clean help
+	selftests bench bench-blk testbed run check clean help
 
 all: kernel modules
 
@@ -58,6 +58,12 @@ selftests:
 ## bench     ring-throughput benchmark (figures, not pass/fail)
 bench:
 	@$(MAKE) -s -C selftests bench
+
+## bench-blk block benchmark on real Xen: fio in a guest, null_blk in dom0, stock vs ours
+##           (figures, not pass/fail) -> build/results/bench-blk.json, table on stdout
+bench-blk: deps kernel modules
+	@rm -f build/results/bench-blk.json; rc=0; scripts/testbed run bench-blk || rc=$$?; \
+		python3 scripts/testbed.d/scenarios/bench-blk/table.py build/results/bench-blk.json; exit $$rc
 
 ## run       the main job: build, boot the test bed, run the default scenarios, print figures
 run: deps kernel modules

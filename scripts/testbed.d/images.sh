@@ -13,13 +13,16 @@
 #   $XPV_CACHE/images/guest-<hash>.cpio  guest base: busybox, /sbin/poweroff
 #       and /sbin/reboot that work without an init, xenstore-* with
 #       libxenstore, the stock kernel's xen-blkfront/xen-netfront modules.
-#       The guest /init, its library and every scenario's guest scripts are
-#       appended per run as a second small archive (see stage_guest_overlay).
+#       Debian's fio (see img_fio). The guest /init, its library and every
+#       scenario's guest scripts are appended per run as a second small
+#       archive (see stage_guest_overlay).
 # <hash> covers everything that goes in, so an image is rebuilt only when an
 # input changes.
 
 TB_D=$XPV_ROOT/scripts/testbed.d
 ROOTFS=$XPV_CACHE/rootfs
+# fio and its libraries, extracted by scripts/deps.
+FIO_ROOT=$XPV_CACHE/fio-root
 IMAGES=$XPV_CACHE/images
 MULTIARCH=x86_64-linux-gnu
 
@@ -31,8 +34,13 @@ DOM0_HOST_BINS=(/usr/bin/bash /usr/bin/flock /usr/sbin/losetup /usr/sbin/ip
 DOM0_XEN_BINS=(xl xenstored xenconsoled xenconsole xen-init-dom0
 	libxl-save-helper)
 DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
-	xen-blkback xen-netback loop bridge 9p 9pnet_virtio virtio_pci)
+	xen-blkback xen-netback loop bridge 9p 9pnet_virtio virtio_pci null_blk)
 GUEST_MODULES=(xen-blkfront xen-netfront)
+# fio links the libraries of engines the test bed never uses; the guest image
+# gets stubs for these (SONAME:symbol prefix) instead of ~60 MB of Ceph,
+# GlusterFS, NBD (GnuTLS, libxml2, ICU) and PMEM (ndctl, OpenSSL) libraries.
+FIO_STUBS=(libgfapi.so.0:glfs_ libnbd.so.0:nbd_ librados.so.2:rados_
+	librbd.so.1:rbd_ libpmem.so.1:pmem_ libpmemblk.so.1:pmemblk_)
 XENSTORE_CMDS=(read write exists rm list ls watch chmod)
 
 # img_copy_file SRC IMG DEST: copy one file (following symlinks).
@@ -87,6 +95,155 @@ img_modules() {
 	depmod -b "$img" "$kabi"
 }
 
+# img_fio IMG: Debian's fio as /usr/libexec/fio behind a /usr/bin/fio
+# wrapper, the libraries it needs (resolved against $FIO_ROOT), generated
+# stubs for the engine libraries in FIO_STUBS (every function fio imports
+# from them aborts with a message; fio binds them at start-up, BIND_NOW,
+# and calls them only for those engines), and a System V shared-memory shim
+# for kernels without CONFIG_SYSVIPC (ours): fio keeps its job table in a
+# shmget() segment and fails at start-up without one. Checked on the host
+# before the image is packed: fio starts from the image's own files
+# (chroot), and a short job runs through the stubs and the shim.
+img_fio() {
+	local img=$1 t spec lib pfx v lib_dir=/usr/lib/xpv-fio f
+	[ -x "$FIO_ROOT/usr/bin/fio" ] || die "no $FIO_ROOT/usr/bin/fio: run scripts/deps"
+	t=$(mktemp -d)
+	mkdir -p "$img/usr/libexec" "$img$lib_dir"
+	cp "$FIO_ROOT/usr/bin/fio" "$img/usr/libexec/fio"
+	nm -D --undefined-only "$FIO_ROOT/usr/bin/fio" | awk '{ print $NF }' > "$t/undef"
+	for spec in "${FIO_STUBS[@]}"; do
+		lib=${spec%%:*} pfx=${spec#*:}
+		grep "^$pfx" "$t/undef" > "$t/syms" ||
+			die "fio imports no ${pfx}* symbol: recheck FIO_STUBS against this fio"
+		{
+			printf '#include <stdio.h>\n#include <stdlib.h>\n'
+			printf 'static void xpv_stub(const char *f)\n{\n'
+			printf '\tfprintf(stderr, "fio: %%s: %s is a stub in the xpv test-bed image\\n", f);\n' "$lib"
+			printf '\tabort();\n}\n'
+			sed 's/@.*//' "$t/syms" | while read -r f; do
+				printf 'long %s(void) { xpv_stub("%s"); return -1; }\n' "$f" "$f"
+			done
+		} > "$t/stub.c"
+		: > "$t/ver"
+		for v in $(sed -n 's/.*@//p' "$t/syms" | sort -u); do
+			{
+				echo "$v {"
+				echo "global:"
+				grep "@$v\$" "$t/syms" | sed 's/@.*/;/'
+				echo "};"
+			} >> "$t/ver"
+		done
+		# shellcheck disable=SC2046
+		gcc -shared -fPIC -O2 -Wall -Werror -o "$img$lib_dir/$lib" -Wl,-soname,"$lib" \
+			$([ -s "$t/ver" ] && echo "-Wl,--version-script=$t/ver") "$t/stub.c" ||
+			die "cannot build the $lib stub for fio"
+	done
+	cat > "$t/shm.c" <<'C'
+/* System V shared memory over MAP_SHARED|MAP_ANONYMOUS mappings, for fio on
+ * a kernel without CONFIG_SYSVIPC. Enough for fio: it creates and attaches
+ * its segment before forking its jobs, which inherit the mapping. */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+
+#define NSEG 64
+static struct { void *addr; size_t size; } seg[NSEG];
+
+int shmget(key_t key, size_t size, int flags)
+{
+	int i;
+
+	if (key != IPC_PRIVATE || !(flags & IPC_CREAT) || !size) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < NSEG; i++) {
+		if (seg[i].addr)
+			continue;
+		seg[i].addr = mmap(NULL, size, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (seg[i].addr == MAP_FAILED) {
+			seg[i].addr = NULL;
+			errno = ENOMEM;
+			return -1;
+		}
+		seg[i].size = size;
+		return i;
+	}
+	errno = ENOSPC;
+	return -1;
+}
+
+void *shmat(int id, const void *addr, int flags)
+{
+	(void)addr;
+	(void)flags;
+	if (id < 0 || id >= NSEG || !seg[id].addr) {
+		errno = EINVAL;
+		return (void *)-1;
+	}
+	return seg[id].addr;
+}
+
+int shmdt(const void *addr)
+{
+	(void)addr;
+	return 0;	/* the mapping lives as long as the process */
+}
+
+int shmctl(int id, int cmd, struct shmid_ds *buf)
+{
+	if (id < 0 || id >= NSEG || !seg[id].addr) {
+		errno = EINVAL;
+		return -1;
+	}
+	switch (cmd) {
+	case IPC_RMID:
+		return 0;
+	case IPC_STAT:
+		memset(buf, 0, sizeof(*buf));
+		buf->shm_segsz = seg[id].size;
+		return 0;
+	}
+	errno = EINVAL;
+	return -1;
+}
+C
+	gcc -shared -fPIC -O2 -Wall -Werror -o "$img$lib_dir/sysvshm-shim.so" "$t/shm.c" ||
+		die "cannot build the System V shared-memory shim for fio"
+	# The real libraries: fio's and the libraries' own, from the extracted
+	# debs first; every one must be found.
+	LD_LIBRARY_PATH=$img$lib_dir:$FIO_ROOT/usr/lib/$MULTIARCH:$FIO_ROOT/lib/$MULTIARCH \
+		ldd "$img/usr/libexec/fio" > "$t/ldd" 2>&1 || die "ldd fio failed: $(cat "$t/ldd")"
+	grep -q 'not found' "$t/ldd" &&
+		die "fio needs libraries that are not in $FIO_ROOT: $(grep 'not found' "$t/ldd" | tr '\n' ' ')"
+	for f in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 }' "$t/ldd"); do
+		case $f in "$img"/*) continue ;; esac
+		[ -e "$img/usr/lib/$MULTIARCH/$(basename "$f")" ] || cp -L "$f" "$img/usr/lib/$MULTIARCH/"
+	done
+	cat > "$img/usr/bin/fio" <<SH
+#!/bin/sh
+# Debian's fio (/usr/libexec/fio) with the test-bed image's stub engine
+# libraries; on a kernel without System V IPC, a shared-memory shim.
+export LD_LIBRARY_PATH=$lib_dir
+[ -d /proc/sysvipc ] || export LD_PRELOAD=$lib_dir/sysvshm-shim.so
+exec /usr/libexec/fio "\$@"
+SH
+	chmod 0755 "$img/usr/bin/fio"
+	img_ldconfig "$img"
+	LD_LIBRARY_PATH=$lib_dir chroot "$img" /usr/libexec/fio --version > "$t/version" 2>&1 ||
+		die "fio does not start from the guest image's own files: $(cat "$t/version")"
+	# The stubs and the shim, with the image's libraries: a 1 MiB job.
+	if ! LD_LIBRARY_PATH=$img$lib_dir:$img/usr/lib/$MULTIARCH LD_PRELOAD=$img$lib_dir/sysvshm-shim.so \
+			"$img/usr/libexec/fio" --name=check --filename="$t/data" --size=1M --bs=4k \
+			--rw=randrw --ioengine=psync --output-format=terse > "$t/run" 2>&1; then
+		die "fio with the stubs and the shared-memory shim fails: $(tail -n 3 "$t/run")"
+	fi
+	log "guest image: $(cat "$t/version") with stubs for ${#FIO_STUBS[@]} engine libraries"
+	rm -rf "$t"
+}
+
 img_ldconfig() {
 	printf '/usr/lib/%s\n/usr/lib\n' "$MULTIARCH" > "$1/etc/ld.so.conf"
 	ldconfig -r "$1"
@@ -110,6 +267,7 @@ img_hash() {
 			;;
 		guest)
 			cat "$TB_D/guest/poweroff"
+			cat "$FIO_ROOT/.xpv-extracted" 2>/dev/null
 			stat -L -c '%n %s %Y' /lib/$MULTIARCH/libc.so.6
 			;;
 		esac
@@ -180,6 +338,7 @@ build_guest_image() {
 	done
 	img_copy_libs "$img" "$img"/usr/bin/xenstore-*
 	img_modules "$img" "${GUEST_MODULES[@]}"
+	img_fio "$img"
 	img_ldconfig "$img"
 	img_pack "$img" "$out"
 	rm -rf "$img"
