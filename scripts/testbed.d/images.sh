@@ -99,11 +99,10 @@ img_modules() {
 # wrapper, the libraries it needs (resolved against $FIO_ROOT), generated
 # stubs for the engine libraries in FIO_STUBS (every function fio imports
 # from them aborts with a message; fio binds them at start-up, BIND_NOW,
-# and calls them only for those engines), and a System V shared-memory shim
-# for kernels without CONFIG_SYSVIPC (ours): fio keeps its job table in a
-# shmget() segment and fails at start-up without one. Checked on the host
-# before the image is packed: fio starts from the image's own files
-# (chroot), and a short job runs through the stubs and the shim.
+# and calls them only for those engines). fio keeps its job table in System V
+# shared memory, so guest kernels need CONFIG_SYSVIPC (ours has it). Checked
+# on the host before the image is packed: fio starts from the image's own
+# files (chroot), and a short job runs with the stubs.
 img_fio() {
 	local img=$1 t spec lib pfx v lib_dir=/usr/lib/xpv-fio f
 	[ -x "$FIO_ROOT/usr/bin/fio" ] || die "no $FIO_ROOT/usr/bin/fio: run scripts/deps"
@@ -138,80 +137,6 @@ img_fio() {
 			$([ -s "$t/ver" ] && echo "-Wl,--version-script=$t/ver") "$t/stub.c" ||
 			die "cannot build the $lib stub for fio"
 	done
-	cat > "$t/shm.c" <<'C'
-/* System V shared memory over MAP_SHARED|MAP_ANONYMOUS mappings, for fio on
- * a kernel without CONFIG_SYSVIPC. Enough for fio: it creates and attaches
- * its segment before forking its jobs, which inherit the mapping. */
-#include <errno.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/shm.h>
-
-#define NSEG 64
-static struct { void *addr; size_t size; } seg[NSEG];
-
-int shmget(key_t key, size_t size, int flags)
-{
-	int i;
-
-	if (key != IPC_PRIVATE || !(flags & IPC_CREAT) || !size) {
-		errno = EINVAL;
-		return -1;
-	}
-	for (i = 0; i < NSEG; i++) {
-		if (seg[i].addr)
-			continue;
-		seg[i].addr = mmap(NULL, size, PROT_READ | PROT_WRITE,
-				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (seg[i].addr == MAP_FAILED) {
-			seg[i].addr = NULL;
-			errno = ENOMEM;
-			return -1;
-		}
-		seg[i].size = size;
-		return i;
-	}
-	errno = ENOSPC;
-	return -1;
-}
-
-void *shmat(int id, const void *addr, int flags)
-{
-	(void)addr;
-	(void)flags;
-	if (id < 0 || id >= NSEG || !seg[id].addr) {
-		errno = EINVAL;
-		return (void *)-1;
-	}
-	return seg[id].addr;
-}
-
-int shmdt(const void *addr)
-{
-	(void)addr;
-	return 0;	/* the mapping lives as long as the process */
-}
-
-int shmctl(int id, int cmd, struct shmid_ds *buf)
-{
-	if (id < 0 || id >= NSEG || !seg[id].addr) {
-		errno = EINVAL;
-		return -1;
-	}
-	switch (cmd) {
-	case IPC_RMID:
-		return 0;
-	case IPC_STAT:
-		memset(buf, 0, sizeof(*buf));
-		buf->shm_segsz = seg[id].size;
-		return 0;
-	}
-	errno = EINVAL;
-	return -1;
-}
-C
-	gcc -shared -fPIC -O2 -Wall -Werror -o "$img$lib_dir/sysvshm-shim.so" "$t/shm.c" ||
-		die "cannot build the System V shared-memory shim for fio"
 	# The real libraries: fio's and the libraries' own, from the extracted
 	# debs first; every one must be found.
 	LD_LIBRARY_PATH=$img$lib_dir:$FIO_ROOT/usr/lib/$MULTIARCH:$FIO_ROOT/lib/$MULTIARCH \
@@ -225,20 +150,19 @@ C
 	cat > "$img/usr/bin/fio" <<SH
 #!/bin/sh
 # Debian's fio (/usr/libexec/fio) with the test-bed image's stub engine
-# libraries; on a kernel without System V IPC, a shared-memory shim.
+# libraries.
 export LD_LIBRARY_PATH=$lib_dir
-[ -d /proc/sysvipc ] || export LD_PRELOAD=$lib_dir/sysvshm-shim.so
 exec /usr/libexec/fio "\$@"
 SH
 	chmod 0755 "$img/usr/bin/fio"
 	img_ldconfig "$img"
 	LD_LIBRARY_PATH=$lib_dir chroot "$img" /usr/libexec/fio --version > "$t/version" 2>&1 ||
 		die "fio does not start from the guest image's own files: $(cat "$t/version")"
-	# The stubs and the shim, with the image's libraries: a 1 MiB job.
-	if ! LD_LIBRARY_PATH=$img$lib_dir:$img/usr/lib/$MULTIARCH LD_PRELOAD=$img$lib_dir/sysvshm-shim.so \
+	# The stubs, with the image's libraries: a 1 MiB job.
+	if ! LD_LIBRARY_PATH=$img$lib_dir:$img/usr/lib/$MULTIARCH \
 			"$img/usr/libexec/fio" --name=check --filename="$t/data" --size=1M --bs=4k \
 			--rw=randrw --ioengine=psync --output-format=terse > "$t/run" 2>&1; then
-		die "fio with the stubs and the shared-memory shim fails: $(tail -n 3 "$t/run")"
+		die "fio with the stubs fails: $(tail -n 3 "$t/run")"
 	fi
 	log "guest image: $(cat "$t/version") with stubs for ${#FIO_STUBS[@]} engine libraries"
 	rm -rf "$t"
