@@ -73,6 +73,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	PROPERTY(n >= 0 && n <= 4 && (u64)n <= max && (unsigned int)n <= omax);
 	n = xpv_blkif_front_indirect_segs(qmax * 32, max);
 	PROPERTY(n == 0 || (n > 11 && n <= 4096 && (u64)n <= max));
+	{
+		/* The persistent grant pool: bounded, and a request fits. */
+		unsigned int segs = (unsigned int)(max & 0x1fff), want = qmax * 64;
+		unsigned int in_segs = segs, pool;
+
+		pool = xpv_blkif_front_pgnt_pool(want, omax * 64, &segs);
+		if (!omax || !in_segs) {
+			PROPERTY(pool == 0);
+		} else {
+			PROPERTY(pool >= 11 && segs <= pool && segs <= in_segs);
+			PROPERTY((u64)pool <= (u64)omax * 64 * in_segs || pool == 11);
+			PROPERTY(!want || pool <= want || pool == 11);
+			PROPERTY(segs == in_segs || segs == pool);
+		}
+	}
 
 	n = xpv_blkif_ring_ref_key(buf, sizeof(buf), omax, true, qmax);
 	PROPERTY(n < 0 ? (omax > 4 || qmax >= (1U << omax))

@@ -938,6 +938,35 @@ TEST(front_end_clamps)
 		  xpv_blkif_front_indirect_segs(100000, UINT64_MAX));
 }
 
+TEST(front_end_persistent_pool_is_bounded)
+{
+	unsigned int segs;
+
+	/* Bounded by the front end's limit, and one request always fits. */
+	segs = 256;
+	EXPECT_EQ(1024, xpv_blkif_front_pgnt_pool(1024, 128, &segs));
+	EXPECT_EQ(256, segs);
+	segs = 256;
+	EXPECT_EQ(100, xpv_blkif_front_pgnt_pool(100, 32, &segs));
+	EXPECT_EQ(100, segs);
+	/* Never below a direct request, never above what the ring can use. */
+	segs = 256;
+	EXPECT_EQ(XPV_BLKIF_MAX_SEGS, xpv_blkif_front_pgnt_pool(1, 32, &segs));
+	EXPECT_EQ(XPV_BLKIF_MAX_SEGS, segs);
+	segs = 11;
+	EXPECT_EQ(32 * 11, xpv_blkif_front_pgnt_pool(100000, 32, &segs));
+	EXPECT_EQ(11, segs);
+	segs = 4096;
+	EXPECT_EQ(512 * 4096, xpv_blkif_front_pgnt_pool(0, 512, &segs));
+	EXPECT_EQ(4096, segs);
+	/* No ring, no segments: no pool. */
+	segs = 0;
+	EXPECT_EQ(0, xpv_blkif_front_pgnt_pool(1024, 32, &segs));
+	segs = 11;
+	EXPECT_EQ(0, xpv_blkif_front_pgnt_pool(1024, 0, &segs));
+	EXPECT_EQ(11, segs);
+}
+
 TEST(back_end_rejects_bad_counts)
 {
 	EXPECT_EQ(0, xpv_blkif_back_ring_order(false, 99, 4));

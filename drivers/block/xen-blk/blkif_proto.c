@@ -820,6 +820,22 @@ unsigned int xpv_blkif_front_indirect_segs(unsigned int want,
 	return n > XPV_BLKIF_MAX_SEGS ? (unsigned int)n : 0;
 }
 
+unsigned int xpv_blkif_front_pgnt_pool(unsigned int want, unsigned int slots,
+				       unsigned int *segs)
+{
+	u64 n = (u64)slots * *segs;
+
+	if (!n)
+		return 0;
+	if (want && n > want)
+		n = want;
+	if (n < XPV_BLKIF_MAX_SEGS)
+		n = XPV_BLKIF_MAX_SEGS;
+	if (*segs > n)
+		*segs = (unsigned int)n;
+	return (unsigned int)n;
+}
+
 int xpv_blkif_back_ring_order(bool present, u64 val, unsigned int our_max)
 {
 	if (!present)

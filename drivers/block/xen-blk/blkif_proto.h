@@ -868,6 +868,24 @@ unsigned int xpv_blkif_front_indirect_segs(unsigned int want,
 					   u64 backend_max);
 
 /**
+ * xpv_blkif_front_pgnt_pool() - a ring's pool of persistent grants
+ * @want: the most pages the front end grants persistently per ring (its
+ *	memory bound); 0 means "as many as the ring can use"
+ * @slots: requests the ring holds
+ * @segs: in: segments per request negotiated; out: lowered, if need be,
+ *	so that one request always fits in the pool
+ *
+ * Once persistent grants are agreed the back end may keep any grant mapped,
+ * so every data segment is bounced through the pool: it must hold at least
+ * one request, and more than @slots * @segs pages would never be used.
+ *
+ * Return: the pool size, max(min(@want, @slots * @segs), XPV_BLKIF_MAX_SEGS);
+ * 0 (no pool) when @slots or @segs is 0.
+ */
+unsigned int xpv_blkif_front_pgnt_pool(unsigned int want, unsigned int slots,
+				       unsigned int *segs);
+
+/**
  * xpv_blkif_back_ring_order() - check a front end's "ring-page-order"
  * @present: the key exists
  * @val: its value
