@@ -3,8 +3,14 @@
  * xpv block front end, data plane: blk-mq queue_rq() turns a block request
  * into one blkif request on the ring of its hardware queue; the event
  * channel's interrupt takes responses off the ring, validates each against
- * the ring's shadow table (blkif_proto.c), revokes the data grants and
+ * the ring's shadow table (blkif_proto.c), gives the data grants back and
  * completes the block requests.
+ *
+ * Data goes either through grants of the request's own pages (revoked on
+ * completion) or, with feature-persistent or when the back end is not
+ * trusted, is copied through a bounded pool of pages granted once per ring.
+ * blkif has no FUA flag: a FUA write is followed by a flush on the same
+ * ring and completes with it.
  *
  * A back end that breaks the protocol (an unknown, duplicate or mismatched
  * response, a bad producer index, a grant still mapped after its answer)
@@ -12,8 +18,12 @@
  * to Closing from process context.  Nothing here BUG()s on back end input.
  */
 #include <linux/blkdev.h>
+#include <linux/cdrom.h>
+#include <linux/hdreg.h>
+#include <linux/highmem.h>
 #include <linux/interrupt.h>
 #include <linux/mm.h>
+#include <linux/workqueue.h>
 #include <xpv/events.h>
 #include <xpv/grant.h>
 
@@ -28,14 +38,45 @@ struct xpv_blkfront_pdu {
 };
 
 /* ------------------------------------------------------------------ */
-/* Submission.                                                         */
+/* Data grants: two variants behind one dispatcher.                    */
+/*                                                                     */
+/* direct:     each data page of the request is granted to the back    */
+/*             end (read-only for writes) and revoked on completion.   */
+/* persistent: the data is copied through pages granted once for the   */
+/*             whole connection (feature-persistent, or trusted=N);    */
+/*             nothing is revoked per request and the request's own    */
+/*             pages are never shown to the back end.                  */
 /* ------------------------------------------------------------------ */
 
-static bool blkfront_end_grants(struct xpv_blkfront_shadow *s);
+/* Grant @page for one segment; the reference goes to @seg->ref. */
+static void blkfront_grant_direct(struct xpv_blkfront_ring *ring,
+				  struct xpv_blkfront_seg *seg,
+				  grant_ref_t ref, bool write)
+{
+	xpv_gnttab_grant_access_ref(ref, ring->info->xbdev->otherend_id,
+				    xpv_gnttab_page_gfn(page_address(seg->page)),
+				    write);
+	seg->ref = ref;
+}
+
+/* Bounce one segment through a persistent grant; its gref is returned. */
+static grant_ref_t blkfront_grant_persistent(struct xpv_blkfront_ring *ring,
+					     struct xpv_blkfront_seg *seg,
+					     bool write)
+{
+	u32 idx = ring->pgnt_free[--ring->nr_pgnt_free];
+	struct xpv_blkfront_pgnt *p = &ring->pgnt[idx];
+
+	if (write)
+		memcpy_from_page(page_address(p->page) + seg->offset,
+				 seg->page, seg->offset, seg->len);
+	seg->ref = idx;
+	return p->gref;
+}
 
 /*
- * Grant the data pages of @rq and fill @req; the grants go to @s.  More
- * than 11 segments go into the id's indirect page, granted read-only.
+ * Grant the data pages of @rq and fill @req; the segments go to @s.  More
+ * than 11 segments go into the id's indirect page.
  */
 static blk_status_t blkfront_map_data(struct xpv_blkfront_ring *ring,
 				      struct request *rq,
@@ -44,8 +85,10 @@ static blk_status_t blkfront_map_data(struct xpv_blkfront_ring *ring,
 {
 	struct xpv_blkfront_info *info = ring->info;
 	struct xpv_blkif_seg seg[XPV_BLKIF_MAX_SEGS];
+	grant_ref_t *refs = ring->refs, ind_ref = 0;
 	bool write = rq_data_dir(rq) == WRITE;
-	domid_t domid = info->xbdev->otherend_id;
+	u8 op = write ? XPV_BLKIF_OP_WRITE : XPV_BLKIF_OP_READ;
+	bool persistent = info->bounce;
 	void *ind = NULL;
 	struct scatterlist *sg;
 	bool indirect;
@@ -56,91 +99,150 @@ static blk_status_t blkfront_map_data(struct xpv_blkfront_ring *ring,
 	if (WARN_ON_ONCE(nseg <= 0 || nseg > info->max_segs))
 		return BLK_STS_IOERR;
 	indirect = nseg > XPV_BLKIF_MAX_SEGS;
-	if (indirect) {
-		if (WARN_ON_ONCE(!s->indirect))
-			return BLK_STS_IOERR;
-		ind = page_address(s->indirect);
-		if (xpv_gnttab_alloc_refs(1, &s->indirect_gref))
-			return BLK_STS_RESOURCE;
-	}
-	if (xpv_gnttab_alloc_refs(nseg, s->gref)) {
-		if (indirect)
-			xpv_gnttab_free_refs(&s->indirect_gref, 1);
-		return BLK_STS_RESOURCE;
-	}
+	if (indirect && WARN_ON_ONCE(!s->indirect))
+		return BLK_STS_IOERR;
 
+	/* Check everything that can fail before taking any grant. */
 	for_each_sg(ring->sg, sg, nseg, i) {
-		struct page *page = sg_page(sg) + (sg->offset >> PAGE_SHIFT);
 		unsigned int off = offset_in_page(sg->offset);
-		unsigned int len = sg->length;
-		struct xpv_blkif_seg one;
 
 		/* The queue limits keep each segment inside one page. */
-		if (WARN_ON_ONCE(!len || off + len > PAGE_SIZE ||
-				 (off | len) & (SECTOR_SIZE - 1))) {
-			xpv_gnttab_free_refs(s->gref, nseg);
-			if (indirect)
-				xpv_gnttab_free_refs(&s->indirect_gref, 1);
+		if (WARN_ON_ONCE(!sg->length || off + sg->length > PAGE_SIZE ||
+				 (off | sg->length) & (SECTOR_SIZE - 1)))
 			return BLK_STS_IOERR;
+		s->seg[i].page = sg_page(sg) + (sg->offset >> PAGE_SHIFT);
+		s->seg[i].offset = off;
+		s->seg[i].len = sg->length;
+	}
+	if (persistent) {
+		/* The pool holds at least one request of max_segs. */
+		if (ring->nr_pgnt_free < nseg)
+			return BLK_STS_RESOURCE;
+	} else {
+		if (xpv_gnttab_alloc_refs(nseg, refs))
+			return BLK_STS_RESOURCE;
+		if (indirect && xpv_gnttab_alloc_refs(1, &ind_ref)) {
+			xpv_gnttab_free_refs(refs, nseg);
+			return BLK_STS_RESOURCE;
 		}
-		xpv_gnttab_grant_access_ref(s->gref[i], domid,
-					    xpv_gnttab_page_gfn(page_address(page)),
-					    write);
-		s->page[i] = page;
-		one.gref = s->gref[i];
-		one.first_sect = off >> SECTOR_SHIFT;
-		one.last_sect = ((off + len) >> SECTOR_SHIFT) - 1;
+	}
+
+	if (indirect)
+		ind = page_address(s->indirect);
+	for (i = 0; i < nseg; i++) {
+		struct xpv_blkfront_seg *sp = &s->seg[i];
+		struct xpv_blkif_seg one;
+
+		if (persistent) {
+			one.gref = blkfront_grant_persistent(ring, sp, write);
+		} else {
+			blkfront_grant_direct(ring, sp, refs[i], write);
+			one.gref = refs[i];
+		}
+		one.first_sect = sp->offset >> SECTOR_SHIFT;
+		one.last_sect = ((sp->offset + sp->len) >> SECTOR_SHIFT) - 1;
 		if (indirect)
 			xpv_blkif_indirect_put(&ind, i, &one);
 		else
 			seg[i] = one;
 	}
-	s->nr_grefs = nseg;
+	s->nr_segs = nseg;
+	s->persistent = persistent;
 	if (!indirect)
-		return xpv_blkif_build_rw(req, write ? XPV_BLKIF_OP_WRITE :
-					  XPV_BLKIF_OP_READ, 0, info->handle,
+		return xpv_blkif_build_rw(req, op, 0, info->handle,
 					  blk_rq_pos(rq), seg, nseg) ?
 			BLK_STS_IOERR : BLK_STS_OK;
 
-	/* The descriptors are written before the page is granted. */
-	xpv_gnttab_grant_access_ref(s->indirect_gref, domid,
-				    xpv_gnttab_page_gfn(ind), true);
-	s->indirect_granted = true;
-	return xpv_blkif_build_indirect(req, write ? XPV_BLKIF_OP_WRITE :
-					XPV_BLKIF_OP_READ, 0, info->handle,
+	/*
+	 * The descriptors are written before the page is granted.  In
+	 * persistent mode the page stays granted (read-write, as the back end
+	 * maps persistent grants) for the whole connection.
+	 */
+	if (!persistent) {
+		s->indirect_gref = ind_ref;
+		xpv_gnttab_grant_access_ref(s->indirect_gref,
+					    info->xbdev->otherend_id,
+					    xpv_gnttab_page_gfn(ind), true);
+		s->indirect_granted = true;
+	}
+	return xpv_blkif_build_indirect(req, op, 0, info->handle,
 					blk_rq_pos(rq), nseg,
 					&s->indirect_gref) ?
 		BLK_STS_IOERR : BLK_STS_OK;
 }
 
 /*
- * Revoke the data grants of one id.  A grant the back end still maps keeps
- * its page (and reference) until the back end lets go.
+ * Give back the data grants of one id.  Persistent: copy read data out of
+ * the persistent pages when @copy_out, and return them to the pool.
+ * Direct: revoke each grant; one the back end still maps keeps its page
+ * (and a reference to it) until the back end lets go.
  *
- * Return: true when every grant was revoked at once.
+ * Return: true when nothing is left mapped that should not be.
  */
-static bool blkfront_end_grants(struct xpv_blkfront_shadow *s)
+static bool blkfront_end_data(struct xpv_blkfront_ring *ring,
+			      struct xpv_blkfront_shadow *s, bool copy_out)
 {
 	bool all = true;
 	unsigned int i;
 
-	for (i = 0; i < s->nr_grefs; i++) {
-		if (xpv_gnttab_try_end_access_and_free(s->gref[i]))
+	for (i = 0; i < s->nr_segs; i++) {
+		struct xpv_blkfront_seg *sp = &s->seg[i];
+
+		if (s->persistent) {
+			struct xpv_blkfront_pgnt *p = &ring->pgnt[sp->ref];
+
+			if (copy_out)
+				memcpy_to_page(sp->page, sp->offset,
+					       page_address(p->page) +
+					       sp->offset, sp->len);
+			ring->pgnt_free[ring->nr_pgnt_free++] = sp->ref;
 			continue;
-		get_page(s->page[i]);
-		xpv_gnttab_end_access_and_free(s->gref[i], s->page[i]);
+		}
+		if (xpv_gnttab_try_end_access_and_free(sp->ref))
+			continue;
+		get_page(sp->page);
+		xpv_gnttab_end_access_and_free(sp->ref, sp->page);
 		all = false;
 	}
-	s->nr_grefs = 0;
-	if (s->indirect_granted &&
-	    !xpv_gnttab_try_end_access_and_free(s->indirect_gref)) {
-		/* The page now belongs to the deferred revocation. */
-		xpv_gnttab_end_access_and_free(s->indirect_gref, s->indirect);
-		s->indirect = NULL;
-		all = false;
+	s->nr_segs = 0;
+	if (s->indirect_granted) {
+		if (!xpv_gnttab_try_end_access_and_free(s->indirect_gref)) {
+			/* The page now belongs to the deferred revocation. */
+			xpv_gnttab_end_access_and_free(s->indirect_gref,
+						       s->indirect);
+			s->indirect = NULL;
+			all = false;
+		}
+		s->indirect_gref = 0;
+		s->indirect_granted = false;
 	}
-	s->indirect_granted = false;
 	return all;
+}
+
+/* ------------------------------------------------------------------ */
+/* Submission.                                                         */
+/* ------------------------------------------------------------------ */
+
+static bool blkfront_is_write(struct request *rq)
+{
+	return req_op(rq) == REQ_OP_WRITE || req_op(rq) == REQ_OP_DISCARD ||
+	       req_op(rq) == REQ_OP_SECURE_ERASE;
+}
+
+/* Put @req on the ring under a new id for @rq.  Called with ring->lock. */
+static int blkfront_push(struct xpv_blkfront_ring *ring,
+			 struct xpv_blkif_req *req, u32 want_id,
+			 struct request *rq)
+{
+	/* Cannot fail: a slot and an id were checked free by the caller. */
+	if (WARN_ON_ONCE(xpv_blkif_shadow_alloc(&ring->tab, req) ||
+			 req->id != want_id))
+		return -EIO;
+	ring->shadow[want_id].rq = rq;
+	xpv_blkif_front_put(&ring->fr, req);
+	if (xpv_front_push_reqs(&ring->fr.r))
+		xpv_evtchn_notify(ring->evtchn);
+	return 0;
 }
 
 static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
@@ -157,7 +259,12 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 	blk_mq_start_request(rq);
 	spin_lock_irqsave(&ring->lock, flags);
-	if (!ring->connected || ring->broken) {
+	if (!ring->connected || ring->closing || ring->broken) {
+		sts = BLK_STS_IOERR;
+		goto out_unlock;
+	}
+	/* The block layer only warns about writes to a read-only disk. */
+	if ((info->vdisk_info & XPV_VDISK_READONLY) && blkfront_is_write(rq)) {
 		sts = BLK_STS_IOERR;
 		goto out_unlock;
 	}
@@ -172,6 +279,7 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 	 */
 	id = ring->tab.free_head;
 	s = &ring->shadow[id];
+	s->fua = false;
 
 	switch (req_op(rq)) {
 	case REQ_OP_FLUSH:
@@ -184,7 +292,8 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 		break;
 	case REQ_OP_DISCARD:
 	case REQ_OP_SECURE_ERASE:
-		if (!info->discard) {
+		if (!info->discard || (req_op(rq) == REQ_OP_SECURE_ERASE &&
+				       !info->secure_discard)) {
 			sts = BLK_STS_NOTSUPP;
 			goto out_unlock;
 		}
@@ -192,11 +301,14 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 					blk_rq_sectors(rq),
 					req_op(rq) == REQ_OP_SECURE_ERASE);
 		break;
-	case REQ_OP_READ:
 	case REQ_OP_WRITE:
+		/* blkif has no FUA: a flush follows the write (see below). */
+		s->fua = (rq->cmd_flags & REQ_FUA) && info->flush_op;
+		fallthrough;
+	case REQ_OP_READ:
 		sts = blkfront_map_data(ring, rq, &req, s);
 		if (sts) {
-			blkfront_end_grants(s);
+			blkfront_end_data(ring, s, false);
 			goto out_unlock;
 		}
 		break;
@@ -205,17 +317,11 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 		goto out_unlock;
 	}
 
-	/* Cannot fail: a slot and an id were checked free above. */
-	if (WARN_ON_ONCE(xpv_blkif_shadow_alloc(&ring->tab, &req) ||
-			 req.id != id)) {
-		blkfront_end_grants(s);
+	if (blkfront_push(ring, &req, id, rq)) {
+		blkfront_end_data(ring, s, false);
 		sts = BLK_STS_IOERR;
 		goto out_unlock;
 	}
-	s->rq = rq;
-	xpv_blkif_front_put(&ring->fr, &req);
-	if (xpv_front_push_reqs(&ring->fr.r))
-		xpv_evtchn_notify(ring->evtchn);
 	sts = BLK_STS_OK;
 out_unlock:
 	spin_unlock_irqrestore(&ring->lock, flags);
@@ -266,6 +372,39 @@ static void blkfront_ring_broken(struct xpv_blkfront_ring *ring,
 	schedule_work(&ring->info->fatal_work);
 }
 
+/*
+ * FUA: the write completed; send a flush under a new id (the write's
+ * response freed a slot and an id) and complete @rq when it is answered.
+ * With the flush withdrawn meanwhile the disk is write-through now and
+ * @rq completes as it is.  Called with ring->lock held.
+ *
+ * Return: true when the flush went out and @rq waits for it.
+ */
+static bool blkfront_fua_flush(struct xpv_blkfront_ring *ring,
+			       struct request *rq)
+{
+	struct xpv_blkfront_info *info = ring->info;
+	struct xpv_blkfront_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	struct xpv_blkif_req req;
+	u32 id;
+
+	if (!info->flush_op)
+		return false;
+	if (WARN_ON_ONCE(!ring->tab.nr_free || !xpv_front_free(&ring->fr.r)) ||
+	    xpv_blkif_build_flush(&req, info->flush_op, 0, info->handle)) {
+		pdu->status = BLK_STS_IOERR;
+		return false;
+	}
+	id = ring->tab.free_head;
+	ring->shadow[id].fua = false;
+	ring->shadow[id].nr_segs = 0;
+	if (blkfront_push(ring, &req, id, rq)) {
+		pdu->status = BLK_STS_IOERR;
+		return false;
+	}
+	return true;
+}
+
 /**
  * xpv_blkfront_interrupt() - the event channel handler of one ring
  * @irq: the IRQ (bound for late EOI)
@@ -280,6 +419,7 @@ irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id)
 	unsigned int eoi = XPV_EOI_SPURIOUS, nr_done = 0, i;
 	struct xpv_blkif_rsp rsp;
 	unsigned long flags;
+	bool idle = false;
 
 	spin_lock_irqsave(&ring->lock, flags);
 	if (!ring->connected || ring->broken)
@@ -288,6 +428,8 @@ irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id)
 		while (xpv_blkif_front_get(&ring->fr, &rsp)) {
 			struct xpv_blkfront_shadow *s;
 			struct xpv_blkfront_pdu *pdu;
+			struct request *rq;
+			bool fua;
 
 			eoi = 0;
 			if (xpv_blkif_rsp_check(&ring->tab, &rsp)) {
@@ -296,18 +438,25 @@ irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id)
 				goto out_unlock;
 			}
 			s = &ring->shadow[rsp.id];
-			if (!blkfront_end_grants(s)) {
+			if (!blkfront_end_data(ring, s,
+					       rsp.operation == XPV_BLKIF_OP_READ &&
+					       rsp.status == XPV_BLKIF_RSP_OKAY)) {
 				/* Never hand back a page the peer can write. */
 				blkfront_ring_broken(ring,
 						     "grant still mapped after response",
 						     rsp.id);
 				goto out_unlock;
 			}
-			xpv_blkif_shadow_free(&ring->tab, rsp.id);
-			pdu = blk_mq_rq_to_pdu(s->rq);
-			pdu->status = blkfront_status(ring->info, &rsp);
-			ring->done[nr_done++] = s->rq;
+			rq = s->rq;
+			fua = s->fua;
 			s->rq = NULL;
+			s->fua = false;
+			xpv_blkif_shadow_free(&ring->tab, rsp.id);
+			pdu = blk_mq_rq_to_pdu(rq);
+			pdu->status = blkfront_status(ring->info, &rsp);
+			if (fua && !pdu->status && blkfront_fua_flush(ring, rq))
+				continue;	/* completes with the flush */
+			ring->done[nr_done++] = rq;
 		}
 		if (ring->fr.r.broken) {
 			blkfront_ring_broken(ring, "bad response producer index",
@@ -315,21 +464,47 @@ irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id)
 			goto out_unlock;
 		}
 	} while (xpv_front_final_check(&ring->fr.r));
+	idle = ring->closing && ring->tab.nr_free == ring->tab.nr;
 out_unlock:
 	spin_unlock_irqrestore(&ring->lock, flags);
 
 	/* Outside the lock: completion may queue the next request here. */
 	for (i = 0; i < nr_done; i++)
 		blk_mq_complete_request(ring->done[i]);
+	/* The back end is closing and this ring drained: finish the close. */
+	if (idle)
+		mod_delayed_work(system_wq, &ring->info->close_work, 0);
 	xpv_evtchn_lateeoi(irq, eoi);
 	return IRQ_HANDLED;
+}
+
+/**
+ * xpv_blkfront_ring_idle() - whether a ring has no request in flight
+ * @ring: the ring
+ *
+ * Context: any; takes the ring lock.
+ * Return: true when no id is outstanding.
+ */
+bool xpv_blkfront_ring_idle(struct xpv_blkfront_ring *ring)
+{
+	unsigned long flags;
+	bool idle;
+
+	if (!ring->shadow)
+		return true;
+	spin_lock_irqsave(&ring->lock, flags);
+	idle = ring->tab.nr_free == ring->tab.nr;
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return idle;
 }
 
 /**
  * xpv_blkfront_fail_inflight() - end every request still on a ring
  * @ring: a ring whose interrupt is unbound and which is no longer connected
  *
- * Grants the back end still maps are revoked later and keep their pages.
+ * Direct grants the back end still maps are revoked later and keep their
+ * pages; persistent grants go back to the pool (revoked when the ring is
+ * freed).
  *
  * Context: process.
  */
@@ -346,11 +521,13 @@ void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring)
 
 		if (!s->rq)
 			continue;
-		blkfront_end_grants(s);
+		blkfront_end_data(ring, s, false);
+		xpv_blkif_shadow_free(&ring->tab, id);
 		pdu = blk_mq_rq_to_pdu(s->rq);
 		pdu->status = BLK_STS_IOERR;
 		ring->done[nr++] = s->rq;
 		s->rq = NULL;
+		s->fua = false;
 	}
 	spin_unlock_irq(&ring->lock);
 	for (i = 0; i < nr; i++)
@@ -378,8 +555,33 @@ static const struct blk_mq_ops blkfront_mq_ops = {
 	.init_hctx = blkfront_init_hctx,
 };
 
+/* A made-up geometry for tools that still ask (HDIO_GETGEO). */
+static int blkfront_getgeo(struct block_device *bdev, struct hd_geometry *hg)
+{
+	sector_t cylinders = get_capacity(bdev->bd_disk);
+
+	hg->heads = 0xff;
+	hg->sectors = 0x3f;
+	sector_div(cylinders, hg->heads * hg->sectors);
+	hg->cylinders = cylinders > 0xffff ? 0xffff : cylinders;
+	return 0;
+}
+
+/* CD-ROM probing tools ask whether this is a CD-ROM ("info" bit 0). */
+static int blkfront_ioctl(struct block_device *bdev, fmode_t mode,
+			  unsigned int cmd, unsigned long arg)
+{
+	struct xpv_blkfront_info *info = bdev->bd_disk->private_data;
+
+	if (cmd == CDROM_GET_CAPABILITY)
+		return info->vdisk_info & XPV_VDISK_CDROM ? 0 : -EINVAL;
+	return -ENOTTY;
+}
+
 static const struct block_device_operations blkfront_fops = {
 	.owner = THIS_MODULE,
+	.getgeo = blkfront_getgeo,
+	.ioctl = blkfront_ioctl,
 };
 
 /**
@@ -416,13 +618,16 @@ static void blkfront_set_limits(struct xpv_blkfront_info *info,
 	blk_queue_segment_boundary(q, PAGE_SIZE - 1);
 	blk_queue_max_hw_sectors(q, info->max_segs *
 				 XPV_BLKIF_SECTORS_PER_PAGE);
-	blk_queue_dma_alignment(q, SECTOR_SIZE - 1);
-	/* No FUA: the block layer sends flushes on their own. */
-	blk_queue_write_cache(q, info->flush_op != 0, false);
+	/*
+	 * The back end refuses a segment that is not a whole number of
+	 * logical blocks: buffers must be aligned to the logical block.
+	 */
+	blk_queue_dma_alignment(q, info->sector_size - 1);
+	/* A volatile cache when the back end can flush; FUA is write+flush. */
+	blk_queue_write_cache(q, info->flush_op != 0, info->flush_op != 0);
 	if (info->discard) {
 		blk_queue_max_discard_sectors(q, UINT_MAX >> SECTOR_SHIFT);
-		q->limits.discard_granularity = info->discard_granularity ?:
-						info->physical_sector_size;
+		q->limits.discard_granularity = info->discard_granularity;
 		q->limits.discard_alignment = info->discard_alignment;
 		if (info->secure_discard)
 			blk_queue_max_secure_erase_sectors(q, UINT_MAX >>
@@ -473,7 +678,7 @@ int xpv_blkfront_add_disk(struct xpv_blkfront_info *info)
 	blkfront_set_limits(info, disk->queue);
 	set_capacity(disk, info->sectors);
 	set_disk_ro(disk, info->vdisk_info & XPV_VDISK_READONLY);
-	if (info->vdisk_info & XPV_VDISK_REMOVABLE)
+	if (info->vdisk_info & (XPV_VDISK_REMOVABLE | XPV_VDISK_CDROM))
 		disk->flags |= GENHD_FL_REMOVABLE;
 
 	info->disk = disk;

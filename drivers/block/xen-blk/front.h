@@ -22,23 +22,51 @@
 #define XPV_BLKFRONT_MAX_SEGS	256
 
 /**
+ * struct xpv_blkfront_seg - one segment of an outstanding request
+ * @page: the block request's data page
+ * @ref: the grant of @page (direct mode), or the index of the
+ *	persistent grant the data was bounced through (persistent mode)
+ * @offset: byte offset of the data in @page (and in the persistent page)
+ * @len: bytes
+ */
+struct xpv_blkfront_seg {
+	struct page *page;
+	u32 ref;
+	u16 offset;
+	u16 len;
+};
+
+/**
  * struct xpv_blkfront_shadow - the private side of one outstanding id
  * @rq: the block request it carries, NULL when the id is free
- * @nr_grefs: data grants to revoke on completion
- * @indirect_granted: @indirect_gref is granted (an indirect request)
- * @indirect_gref: grant of @indirect
+ * @nr_segs: segments in @seg
+ * @persistent: @seg holds persistent grant indices (data bounced)
+ * @fua: a write with FUA: a flush follows it before @rq completes
+ * @indirect_granted: @indirect_gref is a per-request grant to revoke
+ * @indirect_gref: grant of @indirect (per request, or persistent)
  * @indirect: this id's indirect page (NULL when indirect is not used)
- * @gref: the data grants
- * @page: the granted pages (kept alive while a grant outlives the request)
+ * @seg: the segments
  */
 struct xpv_blkfront_shadow {
 	struct request *rq;
-	unsigned int nr_grefs;
+	unsigned int nr_segs;
+	bool persistent;
+	bool fua;
 	bool indirect_granted;
 	grant_ref_t indirect_gref;
 	struct page *indirect;
-	grant_ref_t gref[XPV_BLKFRONT_MAX_SEGS];
-	struct page *page[XPV_BLKFRONT_MAX_SEGS];
+	struct xpv_blkfront_seg seg[XPV_BLKFRONT_MAX_SEGS];
+};
+
+/**
+ * struct xpv_blkfront_pgnt - one persistent grant
+ * @page: a zeroed page granted read-write to the back end for the whole
+ *	connection; data is copied through it
+ * @gref: its grant
+ */
+struct xpv_blkfront_pgnt {
+	struct page *page;
+	grant_ref_t gref;
 };
 
 struct xpv_blkfront_info;
@@ -47,8 +75,11 @@ struct xpv_blkfront_info;
  * struct xpv_blkfront_ring - one ring (one blk-mq hardware queue)
  * @info: the device
  * @index: queue number
- * @lock: serialises the ring, the shadow table and @connected
- * @connected: requests may be queued
+ * @lock: serialises the ring, the shadow table, the persistent grants
+ *	and the flags
+ * @connected: the ring is up (responses are taken off it)
+ * @closing: the back end is closing: no new requests, the ones in flight
+ *	drain
  * @broken: the back end broke the protocol on this ring
  * @fr: the front end's ring state (x86_64 layout)
  * @sring: the shared ring, @order pages
@@ -60,15 +91,22 @@ struct xpv_blkfront_info;
  * @tab: free list of ids
  * @ids: the ids' entries for @tab
  * @shadow: per-id private state
+ * @pgnt: persistent grants (NULL in direct mode)
+ * @pgnt_free: stack of free indices into @pgnt (LIFO: the back end keeps
+ *	the most recently used ones mapped)
+ * @nr_pgnt: entries in @pgnt
+ * @nr_pgnt_free: entries on @pgnt_free
  * @done: requests completed by one interrupt, ended after unlocking
  * @sg: scratch scatterlist for mapping one request (under @lock)
+ * @refs: scratch grant references for one request (under @lock)
  * @name: IRQ name
  */
 struct xpv_blkfront_ring {
 	struct xpv_blkfront_info *info;
 	unsigned int index;
-	spinlock_t lock;	/* ring, shadow table, connected, broken */
+	spinlock_t lock;	/* ring, shadow table, grants, flags */
 	bool connected;
+	bool closing;
 	bool broken;
 	struct xpv_blkif_front_ring fr;
 	struct xpv_sring *sring;
@@ -80,8 +118,13 @@ struct xpv_blkfront_ring {
 	struct xpv_blkif_shadow_tab tab;
 	struct xpv_blkif_shadow *ids;
 	struct xpv_blkfront_shadow *shadow;
+	struct xpv_blkfront_pgnt *pgnt;
+	u32 *pgnt_free;
+	unsigned int nr_pgnt;
+	unsigned int nr_pgnt_free;
 	struct request **done;
 	struct scatterlist sg[XPV_BLKFRONT_MAX_SEGS];
+	grant_ref_t refs[XPV_BLKFRONT_MAX_SEGS];
 	char name[32];
 };
 
@@ -94,7 +137,6 @@ struct xpv_blkfront_ring {
  * @index: disk index (xvda = 0)
  * @nr_rings: queues negotiated
  * @rings: the rings
- * @disk: the disk, once connected
  * @tag_set: its blk-mq tag set
  * @disk: the gendisk, or NULL
  * @sectors: size in 512-byte sectors
@@ -102,12 +144,21 @@ struct xpv_blkfront_ring {
  * @physical_sector_size: physical block size
  * @vdisk_info: "info" bits (VDISK_*)
  * @flush_op: XPV_BLKIF_OP_FLUSH_DISKCACHE, _WRITE_BARRIER, or 0 (none)
+ * @offer_persistent: we wrote feature-persistent=1 for this connection
+ * @persistent: persistent grants negotiated (both ends offer them)
+ * @bounce: data is copied through the rings' pools of grants (persistent
+ *	grants, or an untrusted back end); the request's pages are never
+ *	granted
  * @discard: discard offered
  * @secure_discard: secure discard offered
  * @discard_granularity: bytes
  * @discard_alignment: bytes
  * @max_segs: segments per request: 11, or the indirect maximum
  * @fatal_work: reports a broken ring from process context
+ * @closing: the back end is closing and the rings drain
+ * @close_work: finishes the close once the rings are idle, or at
+ *	@close_deadline
+ * @close_deadline: jiffies after which what is still in flight fails
  */
 struct xpv_blkfront_info {
 	struct xpv_xenbus_device *xbdev;
@@ -124,12 +175,18 @@ struct xpv_blkfront_info {
 	u32 physical_sector_size;
 	u32 vdisk_info;
 	u8 flush_op;
+	bool offer_persistent;
+	bool persistent;
+	bool bounce;
 	bool discard;
 	bool secure_discard;
 	u32 discard_granularity;
 	u32 discard_alignment;
 	unsigned int max_segs;
 	struct work_struct fatal_work;
+	bool closing;
+	struct delayed_work close_work;
+	unsigned long close_deadline;
 };
 
 /* front.c: data plane */
@@ -137,6 +194,7 @@ irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id);
 int xpv_blkfront_add_disk(struct xpv_blkfront_info *info);
 void xpv_blkfront_del_disk(struct xpv_blkfront_info *info);
 void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring);
+bool xpv_blkfront_ring_idle(struct xpv_blkfront_ring *ring);
 int xpv_blkfront_disk_name(int index, char *buf, size_t size);
 
 /* front_xenbus.c: control plane */

@@ -10,8 +10,13 @@
  *                          ring-page-order, multi-queue-num-queues), switch
  *                          to Initialised
  *   back end Connected  -> read sectors, info, sector-size and the
- *                          features, create the disk, switch to Connected
- *   back end Closing/Closed, or a broken ring
+ *                          features, set up the persistent grants, create
+ *                          the disk, switch to Connected
+ *   back end Closing (we are Connected, the rings are sound)
+ *                       -> refuse new requests, let the ones in flight
+ *                          drain for up to XPV_BLKFRONT_DRAIN_MS, then as
+ *                          below
+ *   back end Closed or gone, or a broken ring
  *                       -> fail what is in flight, remove the disk, revoke
  *                          and free the rings, switch to Closed
  *
@@ -20,7 +25,9 @@
  */
 #include <linux/cpumask.h>
 #include <linux/idr.h>
+#include <linux/log2.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <xpv/events.h>
 #include <xpv/grant.h>
@@ -37,6 +44,24 @@ static unsigned int max_queues = 4;
 module_param(max_queues, uint, 0444);
 MODULE_PARM_DESC(max_queues,
 		 "Most queues (rings) per disk, also bounded by the vCPUs (default 4)");
+
+static bool feature_persistent = true;
+module_param(feature_persistent, bool, 0644);
+MODULE_PARM_DESC(feature_persistent,
+		 "Offer persistent grants (feature-persistent); used when the back end offers them too. Read at each connection (default Y)");
+
+static unsigned int max_persistent_grants = 1024;
+module_param(max_persistent_grants, uint, 0644);
+MODULE_PARM_DESC(max_persistent_grants,
+		 "Data pages granted persistently per ring (4 KiB each; bounds the segments per request too). Read at each connection (default 1024)");
+
+static bool trusted = true;
+module_param(trusted, bool, 0644);
+MODULE_PARM_DESC(trusted,
+		 "Trust the back end with the guest's I/O pages; N copies all data through the rings' pools of grants (as with persistent grants), so no other page is ever granted. Read at each connection (default Y)");
+
+/* How long in-flight requests may drain when the back end closes. */
+#define XPV_BLKFRONT_DRAIN_MS	5000
 
 int xpv_blkfront_major;
 static DEFINE_IDA(blkfront_index_ida);
@@ -96,6 +121,45 @@ static void blkfront_stop_ring(struct xpv_blkfront_info *info,
 	xpv_blkfront_fail_inflight(ring);
 }
 
+/*
+ * An id's indirect page; a persistent grant of it (or a per-request one
+ * the back end never let go) is revoked first, deferred while mapped.
+ */
+static void blkfront_free_indirect(struct xpv_blkfront_shadow *s)
+{
+	if (!s->indirect)
+		return;
+	if (s->indirect_gref)
+		xpv_gnttab_end_access_and_free(s->indirect_gref, s->indirect);
+	else
+		__free_page(s->indirect);
+	s->indirect = NULL;
+	s->indirect_gref = 0;
+	s->indirect_granted = false;
+}
+
+/* Revoke the persistent grants of a stopped ring and free their pages. */
+static void blkfront_free_pgnts(struct xpv_blkfront_ring *ring)
+{
+	unsigned int i;
+
+	for (i = 0; ring->pgnt && i < ring->nr_pgnt; i++) {
+		struct xpv_blkfront_pgnt *p = &ring->pgnt[i];
+
+		/* A page the back end still maps is freed once it lets go. */
+		if (p->gref)
+			xpv_gnttab_end_access_and_free(p->gref, p->page);
+		else if (p->page)
+			__free_page(p->page);
+	}
+	kvfree(ring->pgnt);
+	kvfree(ring->pgnt_free);
+	ring->pgnt = NULL;
+	ring->pgnt_free = NULL;
+	ring->nr_pgnt = 0;
+	ring->nr_pgnt_free = 0;
+}
+
 /* Free a stopped ring's memory. */
 static void blkfront_free_ring(struct xpv_blkfront_ring *ring)
 {
@@ -113,10 +177,10 @@ static void blkfront_free_ring(struct xpv_blkfront_ring *ring)
 	}
 	ring->pages = NULL;
 	ring->sring = NULL;
+	blkfront_free_pgnts(ring);
 	if (ring->shadow) {
 		for (i = 0; i < ring->tab.nr; i++)
-			if (ring->shadow[i].indirect)
-				__free_page(ring->shadow[i].indirect);
+			blkfront_free_indirect(&ring->shadow[i]);
 	}
 	kvfree(ring->shadow);
 	kfree(ring->ids);
@@ -261,6 +325,13 @@ again:
 			   xpv_blkif_protocol_name(XPV_BLKIF_ABI_NATIVE));
 	if (err)
 		goto abort_transaction;
+	/* Remembered: the connection must keep the promise made here. */
+	info->offer_persistent = READ_ONCE(feature_persistent);
+	what = "feature-persistent";
+	err = xpv_xs_printf(t, dev->nodename, what, "%u",
+			    info->offer_persistent);
+	if (err)
+		goto abort_transaction;
 
 	err = xpv_xs_transaction_end(t, false);
 	if (err == -EAGAIN)
@@ -359,6 +430,128 @@ out_free_pages:
 	return -ENOMEM;
 }
 
+/*
+ * The persistent grants of one ring: @nr zeroed pages granted read-write
+ * (the back end maps persistent grants read-write whatever the operation).
+ * On failure nothing is left allocated.
+ */
+static int blkfront_alloc_pgnts(struct xpv_blkfront_info *info,
+				struct xpv_blkfront_ring *ring, unsigned int nr)
+{
+	domid_t domid = info->xbdev->otherend_id;
+	grant_ref_t *refs;
+	unsigned int i;
+	int err = -ENOMEM;
+
+	ring->pgnt = kvcalloc(nr, sizeof(*ring->pgnt), GFP_KERNEL);
+	ring->pgnt_free = kvcalloc(nr, sizeof(*ring->pgnt_free), GFP_KERNEL);
+	refs = kvcalloc(nr, sizeof(*refs), GFP_KERNEL);
+	if (!ring->pgnt || !ring->pgnt_free || !refs)
+		goto out_free;
+	ring->nr_pgnt = nr;
+	for (i = 0; i < nr; i++) {
+		ring->pgnt[i].page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!ring->pgnt[i].page)
+			goto out_free;
+	}
+	err = xpv_gnttab_alloc_refs(nr, refs);
+	if (err)
+		goto out_free;
+	for (i = 0; i < nr; i++) {
+		struct xpv_blkfront_pgnt *p = &ring->pgnt[i];
+
+		xpv_gnttab_grant_access_ref(refs[i], domid,
+					    xpv_gnttab_page_gfn(page_address(p->page)),
+					    false);
+		p->gref = refs[i];
+		/* LIFO: index 0 is handed out first. */
+		ring->pgnt_free[nr - 1 - i] = i;
+	}
+	ring->nr_pgnt_free = nr;
+	kvfree(refs);
+	return 0;
+
+out_free:
+	kvfree(refs);
+	blkfront_free_pgnts(ring);
+	return err;
+}
+
+/*
+ * In persistent mode an id's indirect page is granted once, read-write,
+ * for the whole connection.  What was granted before a failure is revoked
+ * when the ring is freed.
+ */
+static int blkfront_grant_indirect(struct xpv_blkfront_info *info,
+				   struct xpv_blkfront_ring *ring)
+{
+	unsigned int i;
+
+	for (i = 0; i < ring->tab.nr; i++) {
+		struct xpv_blkfront_shadow *s = &ring->shadow[i];
+		int ref;
+
+		if (!s->indirect || s->indirect_gref)
+			continue;
+		ref = xpv_gnttab_grant_access(info->xbdev->otherend_id,
+					      xpv_gnttab_page_gfn(page_address(s->indirect)),
+					      false);
+		if (ref < 0)
+			return ref;
+		s->indirect_gref = ref;
+	}
+	return 0;
+}
+
+/*
+ * Persistent grants, when both ends offer them (or a pool to bounce data
+ * through for an untrusted back end).  Once persistent grants are agreed
+ * the back end may keep any grant mapped after answering, so every grant
+ * must come from the pool; a pool that cannot be had even at the smallest
+ * size fails the connection.  The pool also bounds the segments per
+ * request.
+ *
+ * Return: 0 or a negative errno.
+ */
+static int blkfront_setup_persistent(struct xpv_blkfront_info *info)
+{
+	unsigned int slots = info->rings[0].tab.nr, want, pool, segs, r;
+	int err = 0;
+
+	info->persistent = info->offer_persistent &&
+		blkfront_read_feature(info, "feature-persistent");
+	info->bounce = info->persistent || !READ_ONCE(trusted);
+	if (!info->bounce)
+		return 0;
+
+	/* A bound of 0 would mean "unbounded" to the helper: not here. */
+	want = max(READ_ONCE(max_persistent_grants), 1U);
+	for (;;) {
+		segs = info->max_segs;
+		pool = xpv_blkif_front_pgnt_pool(want, slots, &segs);
+		for (r = 0; r < info->nr_rings; r++) {
+			err = blkfront_alloc_pgnts(info, &info->rings[r], pool);
+			if (err)
+				break;
+		}
+		if (!err)
+			break;
+		while (r--)
+			blkfront_free_pgnts(&info->rings[r]);
+		if (pool <= XPV_BLKIF_MAX_SEGS)
+			return err;
+		want = pool / 2;	/* try a smaller pool */
+	}
+	for (r = 0; r < info->nr_rings; r++) {
+		err = blkfront_grant_indirect(info, &info->rings[r]);
+		if (err)
+			return err;
+	}
+	/* One request never needs more grants than a ring's pool. */
+	info->max_segs = segs;
+	return 0;
+}
+
 /* Back end Connected: read the disk and bring it up. */
 static int blkfront_connect(struct xpv_blkfront_info *info)
 {
@@ -396,6 +589,13 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 	}
 	info->sectors = d.sectors;
 	info->sector_size = d.sector_size;
+	/* A hint only: ignore one the block layer could not use. */
+	if (!is_power_of_2(d.physical_sector_size) ||
+	    d.physical_sector_size > SZ_1M) {
+		dev_warn(&dev->dev, "ignoring physical-sector-size %u\n",
+			 d.physical_sector_size);
+		d.physical_sector_size = d.sector_size;
+	}
 	info->physical_sector_size = d.physical_sector_size;
 	info->vdisk_info = d.info;
 
@@ -409,12 +609,19 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 	info->secure_discard = info->discard &&
 		blkfront_read_feature(info, "discard-secure");
 	if (info->discard) {
+		/*
+		 * Hints: a granularity that is not a power-of-two multiple of
+		 * the logical block becomes the physical block, an alignment
+		 * not inside one granule becomes 0.
+		 */
 		if (blkfront_read_opt(info, "discard-granularity", U32_MAX, 0,
-				      &v))
-			v = 0;
+				      &v) || !v || !is_power_of_2(v) ||
+		    v < info->sector_size || v > SZ_1G)
+			v = info->physical_sector_size;
 		info->discard_granularity = v;
 		if (blkfront_read_opt(info, "discard-alignment", U32_MAX, 0,
-				      &v))
+				      &v) || v >= info->discard_granularity ||
+		    v % info->sector_size)
 			v = 0;
 		info->discard_alignment = v;
 	}
@@ -428,6 +635,11 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 		info->max_segs = 0;	/* fall back to direct requests */
 	if (!info->max_segs)
 		info->max_segs = XPV_BLKIF_MAX_SEGS;
+	err = blkfront_setup_persistent(info);
+	if (err) {
+		xpv_xenbus_dev_fatal(dev, err, "setting up persistent grants");
+		return err;
+	}
 
 	for (i = 0; i < info->nr_rings; i++) {
 		spin_lock_irq(&info->rings[i].lock);
@@ -442,12 +654,19 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 		xpv_xenbus_dev_fatal(dev, err, "adding the disk");
 		return err;
 	}
-	dev_info(&dev->dev, "%s: %llu sectors of 512 bytes, %u-byte blocks, %u queue(s), ring order %u, %u segments%s%s%s\n",
+	dev_info(&dev->dev, "%s: %llu sectors of 512 bytes, %u/%u-byte blocks, %u queue(s), ring order %u, %u segments, %u %s grants per ring%s%s%s%s%s\n",
 		 info->disk->disk_name, info->sectors, info->sector_size,
-		 info->nr_rings, info->rings[0].order, info->max_segs,
-		 info->flush_op ? ", flush" : "",
+		 info->physical_sector_size, info->nr_rings,
+		 info->rings[0].order, info->max_segs,
+		 info->rings[0].nr_pgnt,
+		 info->persistent ? "persistent" : "bounce",
+		 info->flush_op == XPV_BLKIF_OP_FLUSH_DISKCACHE ? ", flush+fua" :
+		 info->flush_op ? ", barrier+fua" : "",
 		 info->discard ? ", discard" : "",
-		 info->vdisk_info & XPV_VDISK_READONLY ? ", read-only" : "");
+		 info->secure_discard ? ", secure discard" : "",
+		 info->vdisk_info & XPV_VDISK_READONLY ? ", read-only" : "",
+		 info->vdisk_info & XPV_VDISK_CDROM ? ", cdrom" :
+		 info->vdisk_info & XPV_VDISK_REMOVABLE ? ", removable" : "");
 	return 0;
 
 out_bad_key:
@@ -463,9 +682,89 @@ out_bad_key:
  */
 static void blkfront_teardown(struct xpv_blkfront_info *info)
 {
+	info->closing = false;
 	blkfront_stop_rings(info);
 	xpv_blkfront_del_disk(info);
 	blkfront_free_rings(info);
+}
+
+/* Tear down now and tell the back end we are closed. */
+static void blkfront_close_now(struct xpv_blkfront_info *info)
+{
+	blkfront_teardown(info);
+	xpv_xenbus_switch_state(info->xbdev, XenbusStateClosed);
+}
+
+static bool blkfront_rings_idle(struct xpv_blkfront_info *info)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->nr_rings; i++)
+		if (!xpv_blkfront_ring_idle(&info->rings[i]))
+			return false;
+	return true;
+}
+
+static bool blkfront_rings_sound(struct xpv_blkfront_info *info)
+{
+	unsigned int i;
+	bool sound = true;
+
+	for (i = 0; i < info->nr_rings; i++) {
+		spin_lock_irq(&info->rings[i].lock);
+		sound &= !info->rings[i].broken;
+		spin_unlock_irq(&info->rings[i].lock);
+	}
+	return sound;
+}
+
+/*
+ * The back end is closing (an orderly unplug) while we are connected: new
+ * requests fail from now on, the ones in flight get XPV_BLKFRONT_DRAIN_MS
+ * to be answered (the back end keeps serving its rings until we close),
+ * then close_work finishes the close.
+ */
+static void blkfront_begin_close(struct xpv_blkfront_info *info)
+{
+	unsigned int i;
+
+	if (info->closing)
+		return;
+	info->closing = true;
+	info->close_deadline = jiffies + msecs_to_jiffies(XPV_BLKFRONT_DRAIN_MS);
+	for (i = 0; i < info->nr_rings; i++) {
+		spin_lock_irq(&info->rings[i].lock);
+		info->rings[i].closing = true;
+		spin_unlock_irq(&info->rings[i].lock);
+	}
+	mod_delayed_work(system_wq, &info->close_work,
+			 blkfront_rings_idle(info) ? 0 :
+			 msecs_to_jiffies(XPV_BLKFRONT_DRAIN_MS));
+}
+
+static void blkfront_close_work(struct work_struct *work)
+{
+	struct xpv_blkfront_info *info =
+		container_of(to_delayed_work(work), struct xpv_blkfront_info,
+			     close_work);
+
+	mutex_lock(&info->mutex);
+	if (!info->closing)
+		goto out_unlock;	/* closed meanwhile */
+	if (!blkfront_rings_idle(info)) {
+		if (time_before(jiffies, info->close_deadline)) {
+			/* Another ring drained; wait for the rest. */
+			mod_delayed_work(system_wq, &info->close_work,
+					 info->close_deadline - jiffies);
+			goto out_unlock;
+		}
+		dev_warn(&info->xbdev->dev,
+			 "back end closing: requests still in flight after %u ms fail\n",
+			 XPV_BLKFRONT_DRAIN_MS);
+	}
+	blkfront_close_now(info);
+out_unlock:
+	mutex_unlock(&info->mutex);
 }
 
 static void blkfront_fatal_work(struct work_struct *work)
@@ -508,8 +807,17 @@ static void blkfront_backend_changed(struct xpv_xenbus_device *dev,
 		break;
 	case XPV_XENBUS_CLOSE:
 	case XPV_XENBUS_TEARDOWN:
-		blkfront_teardown(info);
-		xpv_xenbus_switch_state(dev, XenbusStateClosed);
+		/*
+		 * An orderly close lets what is in flight finish; a back end
+		 * that is closed or gone answers nothing more, and a broken
+		 * ring is not waited for.
+		 */
+		if (bstate == XenbusStateClosing &&
+		    dev->state == XenbusStateConnected &&
+		    blkfront_rings_sound(info))
+			blkfront_begin_close(info);
+		else
+			blkfront_close_now(info);
 		break;
 	case XPV_XENBUS_ERROR:
 		xpv_xenbus_dev_error(dev, -EPROTO, "back end state %d",
@@ -568,6 +876,7 @@ static int blkfront_probe(struct xpv_xenbus_device *dev,
 	info->index = index;
 	mutex_init(&info->mutex);
 	INIT_WORK(&info->fatal_work, blkfront_fatal_work);
+	INIT_DELAYED_WORK(&info->close_work, blkfront_close_work);
 	dev_set_drvdata(&dev->dev, info);
 
 	/* The first watch event may have come before drvdata was set. */
@@ -589,8 +898,9 @@ static void blkfront_remove(struct xpv_xenbus_device *dev)
 	blkfront_teardown(info);
 	dev_set_drvdata(&dev->dev, NULL);
 	mutex_unlock(&info->mutex);
-	/* No interrupt is left to schedule it again. */
+	/* No interrupt is left to schedule them again. */
 	cancel_work_sync(&info->fatal_work);
+	cancel_delayed_work_sync(&info->close_work);
 	ida_free(&blkfront_index_ida, info->index);
 	kfree(info);
 }
