@@ -10,6 +10,8 @@ export HOME=/root TERM=dumb
 TB=/tb
 TBIN=$TB/in
 TBD=$TBIN/testbed.d
+# Host-built helpers (scripts/testbed.d/tools/*.c, static binaries).
+export PATH=$PATH:$TBIN/tools
 . "$TBIN/env"
 
 finish() {

@@ -15,7 +15,8 @@ echo "$log" | grep -q "xpv_compat: xpv API over the kernel's Xen core, domain 0"
 	tb_fail "no load banner naming domain 0"
 
 for check in xenstore-rw xenstore-transaction xenstore-watch xenstore-rm \
-	evtchn-loopback grant-map grant-copy grant-revoke; do
+	evtchn-loopback domid grant-map grant-map-batch grant-copy grant-revoke \
+	grant-burst; do
 	tb_step "selftest-$check"
 	fail=$(echo "$log" | grep -o "selftest: FAIL $check:.*" || true)
 	[ -z "$fail" ] || tb_fail "$fail"
@@ -25,8 +26,8 @@ tb_step selftest-summary
 echo "$log" | grep -q "selftest: done, 0 failed" || tb_fail "summary line missing or not 0 failed"
 
 tb_step xenstore-clean
-xenstore-exists /local/domain/0/data/xpv-compat 2>/dev/null &&
-	tb_fail "the self-test left /local/domain/0/data/xpv-compat behind"
+xenstore-exists /local/domain/0/data/xpv-selftest 2>/dev/null &&
+	tb_fail "the self-test left /local/domain/0/data/xpv-selftest behind"
 
 tb_step unload
 rmmod xpv_compat || tb_fail "rmmod xpv_compat failed"

@@ -2,7 +2,26 @@
 # xpv-xenbus, dom0 side.
 G=d2
 tb_step create
-tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --script xpv-xenbus/guest.sh
+tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --script xpv-xenbus/guest.sh --extra xpv.selftest=1
+tb_step selftest-grants
+# Two dom0 pages granted read-only to the guest (bytes a0, a1) for the
+# self-test's map checks; xpv-gntshare keeps them until its stdin closes.
+id=$(tb_domid $G)
+mkfifo /tmp/gntshare.in
+xpv-gntshare "$id" 2 a0 < /tmp/gntshare.in > /tmp/gntshare.refs 2> /tmp/gntshare.err &
+gspid=$!
+exec 7> /tmp/gntshare.in
+i=0
+until [ -s /tmp/gntshare.refs ]; do
+	i=$((i + 1))
+	[ $i -lt 100 ] || tb_fail "xpv-gntshare gave no grant references: $(cat /tmp/gntshare.err)"
+	sleep 0.1
+done
+tb_xs_write $G xpv-selftest-peer "0 $(cat /tmp/gntshare.refs) a0"
+tb_step selftest
+tb_wait_console $G 'XPV-OK selftest ' 120
+exec 7>&-
+wait $gspid || tb_fail "xpv-gntshare failed: $(cat /tmp/gntshare.err)"
 tb_step guest-xs
 tb_wait_console $G 'XPV-INFO ready-for-garbage' 120
 
