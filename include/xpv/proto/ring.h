@@ -27,7 +27,10 @@
  * Notification hold-off follows the Xen convention: a consumer that runs out
  * of work sets the event index to "the next entry I have not seen" (cons + 1)
  * and re-checks; a producer notifies when the new producer index passed the
- * event index during its push.
+ * event index during its push.  A consumer that may busy-wait can first poll
+ * the peer's producer index for a bounded grace (the *_final_check_grace()
+ * helpers): while it polls, its event index stays behind, so the producer
+ * sends no notification for entries the poll will find.
  *
  * The generic functions take the slot size (esz) and the size of the
  * message (len); XPV_RING_DEFINE() wraps them into typed front/back helpers
@@ -41,6 +44,23 @@
 #define _XPV_PROTO_RING_H
 
 #include "compat.h"
+
+/*
+ * xpv_ring_relax() - pause between two polls of the peer's producer index:
+ * cpu_relax() in the kernel (PAUSE on x86, which also lets a hypervisor
+ * with pause-loop exiting run another vCPU), the same instruction in user
+ * space.
+ */
+#ifndef xpv_ring_relax
+#ifdef __KERNEL__
+#include <asm/processor.h>
+#define xpv_ring_relax()	cpu_relax()
+#elif defined(__x86_64__) || defined(__i386__)
+#define xpv_ring_relax()	__builtin_ia32_pause()
+#else
+#define xpv_ring_relax()	barrier()
+#endif
+#endif
 
 /* Size of the shared header that precedes the slots. */
 #define XPV_SRING_HDR_SIZE	64
@@ -384,6 +404,47 @@ static inline bool xpv_front_final_check(struct xpv_front_ring *fr)
 	return xpv_front_rsp_avail(fr) > 0;
 }
 
+/**
+ * xpv_front_final_check_grace() - poll for responses a bounded while, then
+ *	re-arm rsp_event before going idle
+ * @fr: front ring
+ * @grace: most reads of rsp_prod before arming (0: xpv_front_final_check())
+ * @polls: set to the reads of rsp_prod done in the grace (may be NULL)
+ *
+ * Poll-before-arm: a front end that found no response keeps reading the
+ * back end's producer index, up to @grace times with xpv_ring_relax() in
+ * between, before it asks for a notification.  While it polls, rsp_event
+ * stays where the last arming left it, already passed, so a back end that
+ * pushes now sends no event and the poll finds the responses.  When the
+ * grace runs out, xpv_front_final_check() arms rsp_event and looks once
+ * more, so no wake-up is lost.  A broken ring ends the grace at once.
+ *
+ * The grace is bounded by @grace, not by the peer; it spends CPU time, so
+ * call it only where busy-waiting is allowed (a thread or NAPI-like poll,
+ * not a hard interrupt handler).
+ *
+ * Return: true when responses are waiting (do not sleep).
+ */
+static inline bool xpv_front_final_check_grace(struct xpv_front_ring *fr,
+					       u32 grace, u32 *polls)
+{
+	u32 i = 0;
+	int n = 0;
+
+	while (i < grace) {
+		n = xpv_front_rsp_avail(fr);
+		i++;
+		if (n)
+			break;
+		xpv_ring_relax();
+	}
+	if (polls)
+		*polls = i;
+	if (n)
+		return n > 0;
+	return xpv_front_final_check(fr);
+}
+
 /* ------------------------------------------------------------------ */
 /* Back end: consume requests, produce responses.                     */
 /* ------------------------------------------------------------------ */
@@ -529,6 +590,42 @@ static inline bool xpv_back_final_check(struct xpv_back_ring *br)
 	return xpv_back_req_avail(br) > 0;
 }
 
+/**
+ * xpv_back_final_check_grace() - poll for requests a bounded while, then
+ *	re-arm req_event before going idle
+ * @br: back ring
+ * @grace: most reads of req_prod before arming (0: xpv_back_final_check())
+ * @polls: set to the reads of req_prod done in the grace (may be NULL)
+ *
+ * The back end's poll-before-arm, as xpv_front_final_check_grace(): poll
+ * req_prod up to @grace times while req_event stays behind (the front end
+ * sends no event for requests the poll finds), then arm and look once more
+ * with xpv_back_final_check().  Each poll validates req_prod as
+ * xpv_back_req_avail() does; a broken ring ends the grace at once.  Only
+ * where busy-waiting is allowed.
+ *
+ * Return: true when requests are waiting (do not sleep).
+ */
+static inline bool xpv_back_final_check_grace(struct xpv_back_ring *br,
+					      u32 grace, u32 *polls)
+{
+	u32 i = 0;
+	int n = 0;
+
+	while (i < grace) {
+		n = xpv_back_req_avail(br);
+		i++;
+		if (n)
+			break;
+		xpv_ring_relax();
+	}
+	if (polls)
+		*polls = i;
+	if (n)
+		return n > 0;
+	return xpv_back_final_check(br);
+}
+
 /* ------------------------------------------------------------------ */
 /* Typed helpers for one request/response pair.                       */
 /* ------------------------------------------------------------------ */
@@ -545,7 +642,7 @@ static inline bool xpv_back_final_check(struct xpv_back_ring *br)
  *   name##_front_final_check      name##_back_requests
  *   name##_back_get_request       name##_back_new_response (zeroed slot)
  *   name##_back_put_response      name##_back_push_responses -> notify?
- *   name##_back_final_check
+ *   name##_back_final_check       name##_front/_back_final_check_grace
  * Each is the generic function of the same role with the sizes fixed.
  * XPV_RING_REQ(name) and XPV_RING_RSP(name) name the message types.
  */
@@ -617,6 +714,18 @@ static inline bool __maybe_unused name##_back_push_responses(struct name##_back 
 static inline bool __maybe_unused name##_back_final_check(struct name##_back *br) \
 {									\
 	return xpv_back_final_check(&br->r);				\
+}									\
+static inline bool __maybe_unused					\
+name##_front_final_check_grace(struct name##_front *fr, u32 grace,	\
+			       u32 *polls)				\
+{									\
+	return xpv_front_final_check_grace(&fr->r, grace, polls);	\
+}									\
+static inline bool __maybe_unused					\
+name##_back_final_check_grace(struct name##_back *br, u32 grace,	\
+			      u32 *polls)				\
+{									\
+	return xpv_back_final_check_grace(&br->r, grace, polls);	\
 }									\
 __XPV_RING_REQUESTS(name, typeof(((union name##_entry *)0)->req))
 

@@ -2,7 +2,8 @@
 /*
  * Compile check of include/xpv/proto/ in a kernel context: instantiates the
  * typed rings with blkif- and netif-sized messages and runs one request
- * through a ring on module load.  Built by `make -C selftests/ring kcheck`
+ * through a ring (and the poll-before-arm grace on the idle ring) on module
+ * load.  Built by `make -C selftests/ring kcheck`
  * against the installed stock kernel headers (with sparse, C=2); never
  * loaded by the tests.
  */
@@ -42,6 +43,7 @@ static int __init xpv_ring_kcheck_init(void)
 	struct xpv_kc_blk_rsp r = { 0 };
 	struct xpv_kc_net_front nf;
 	void *page;
+	u32 polls;
 	int ret = -EIO;
 
 	page = (void *)get_zeroed_page(GFP_KERNEL);
@@ -60,6 +62,10 @@ static int __init xpv_ring_kcheck_init(void)
 	xpv_kc_blk_back_put_response(&b, &r);
 	xpv_kc_blk_back_push_responses(&b);
 	if (!xpv_kc_blk_front_get_response(&f, &r) || r.id != 7)
+		goto out_free_page;
+	/* both rings idle: each grace polls to its end, then arms */
+	if (xpv_kc_blk_back_final_check_grace(&b, 16, &polls) || polls != 16 ||
+	    xpv_kc_blk_front_final_check_grace(&f, 16, &polls) || polls != 16)
 		goto out_free_page;
 	if (xpv_kc_net_front_init(&nf, page, PAGE_SIZE) ||
 	    nf.r.nr_ents != 256)
