@@ -9,7 +9,10 @@
  *  - produce up to `batch` requests, push, and send an event when the push
  *    says the peer asked for one (EVENT mode) or on every push (ALWAYS);
  *  - when idle, sample the event counter, run the final check (which
- *    re-arms the event index) and only then wait (spin or sleep);
+ *    re-arms the event index) and only then wait (spin or sleep); with a
+ *    grace, the final check first polls the peer's producer index up to
+ *    `grace` times (*_final_check_grace() of ring.h) and arms only when
+ *    that found nothing;
  *  - every request carries a sequence number and a check value; both ends
  *    verify that entries arrive in order, exactly once and intact.
  *
@@ -41,6 +44,8 @@ struct eng_params {
 	uint64_t consumer_delay_ns;	/* busy work per request in the back */
 	bool fork;		/* back end in a child process */
 	unsigned int window;	/* max requests outstanding (0: ring size) */
+	unsigned int grace;	/* poll-before-arm: polls before re-arming
+				 * the event index when idle (0: none) */
 	uint64_t timeout_ns;	/* give up after this long */
 };
 
@@ -60,7 +65,7 @@ struct eng_shared {
 	_Atomic int go;
 	_Atomic int abort;
 	uint64_t t0;
-	struct side_stats back_stats;
+	_Alignas(64) struct side_stats back_stats;
 	uint64_t t_req_end;
 	uint64_t answered;
 	bool back_broken;
@@ -75,13 +80,25 @@ struct eng {
 
 /* ---- per-kind operations ------------------------------------------- */
 
-struct xblk_ctx { struct tblk_front f; struct tblk_back b; struct blk_req q; };
-struct xnet_ctx { struct tnet_front f; struct tnet_back b; struct net_req q; };
+/*
+ * Each side's private state on cache lines of its own: the two threads
+ * write it on every entry (and every poll), and sharing a line would make
+ * each side slow the other down, which two domains never do.
+ */
+struct xblk_ctx {
+	_Alignas(64) struct tblk_front f;
+	struct blk_req q;
+	_Alignas(64) struct tblk_back b;
+};
+struct xnet_ctx {
+	_Alignas(64) struct tnet_front f;
+	struct net_req q;
+	_Alignas(64) struct tnet_back b;
+};
 struct vring_ctx {
-	struct vring_driver d;
-	struct vring_device v;
-	size_t reqsz, rspsz;
+	_Alignas(64) struct vring_driver d;
 	union { struct blk_req b; struct net_req n; } q;
+	_Alignas(64) struct vring_device v;
 };
 
 static inline bool xblk_f_put(struct xblk_ctx *c, uint64_t seq)
@@ -108,9 +125,9 @@ static inline int xblk_f_get(struct xblk_ctx *c, uint64_t *seq)
 	return 1;
 }
 
-static inline bool xblk_f_final(struct xblk_ctx *c)
+static inline bool xblk_f_final(struct xblk_ctx *c, u32 grace, u32 *polls)
 {
-	return tblk_front_final_check(&c->f);
+	return tblk_front_final_check_grace(&c->f, grace, polls);
 }
 
 static inline int xblk_b_get(struct xblk_ctx *c, uint64_t *seq)
@@ -137,9 +154,9 @@ static inline bool xblk_b_push(struct xblk_ctx *c)
 	return tblk_back_push_responses(&c->b);
 }
 
-static inline bool xblk_b_final(struct xblk_ctx *c)
+static inline bool xblk_b_final(struct xblk_ctx *c, u32 grace, u32 *polls)
 {
-	return tblk_back_final_check(&c->b);
+	return tblk_back_final_check_grace(&c->b, grace, polls);
 }
 
 static inline bool xnet_f_put(struct xnet_ctx *c, uint64_t seq)
@@ -164,9 +181,9 @@ static inline int xnet_f_get(struct xnet_ctx *c, uint64_t *seq)
 	return 1;
 }
 
-static inline bool xnet_f_final(struct xnet_ctx *c)
+static inline bool xnet_f_final(struct xnet_ctx *c, u32 grace, u32 *polls)
 {
-	return tnet_front_final_check(&c->f);
+	return tnet_front_final_check_grace(&c->f, grace, polls);
 }
 
 static inline int xnet_b_get(struct xnet_ctx *c, uint64_t *seq)
@@ -193,9 +210,9 @@ static inline bool xnet_b_push(struct xnet_ctx *c)
 	return tnet_back_push_responses(&c->b);
 }
 
-static inline bool xnet_b_final(struct xnet_ctx *c)
+static inline bool xnet_b_final(struct xnet_ctx *c, u32 grace, u32 *polls)
 {
-	return tnet_back_final_check(&c->b);
+	return tnet_back_final_check_grace(&c->b, grace, polls);
 }
 
 /* virtio, blkif-sized messages */
@@ -223,9 +240,9 @@ static inline int vblk_f_get(struct vring_ctx *c, uint64_t *seq)
 	return 1;
 }
 
-static inline bool vblk_f_final(struct vring_ctx *c)
+static inline bool vblk_f_final(struct vring_ctx *c, u32 grace, u32 *polls)
 {
-	return vring_drv_final_check(&c->d);
+	return vring_drv_final_check_grace(&c->d, grace, polls);
 }
 
 static inline int vblk_b_get(struct vring_ctx *c, uint64_t *seq)
@@ -252,9 +269,9 @@ static inline bool vblk_b_push(struct vring_ctx *c)
 	return vring_dev_push(&c->v);
 }
 
-static inline bool vblk_b_final(struct vring_ctx *c)
+static inline bool vblk_b_final(struct vring_ctx *c, u32 grace, u32 *polls)
 {
-	return vring_dev_final_check(&c->v);
+	return vring_dev_final_check_grace(&c->v, grace, polls);
 }
 
 /* virtio, netif-sized messages */
@@ -304,14 +321,25 @@ static inline bool vnet_b_put(struct vring_ctx *c, uint64_t seq)
 #define ENG_WAIT_SLICE_NS 1000000000ull
 
 /*
- * Idle: sample the event counter, final-check (re-arm), then wait.
+ * Idle: sample the event counter, final-check (poll for the grace, then
+ * re-arm), then wait.  A wait slice that ends without an event while work
+ * is pending is a lost wake-up (counted).
  * Return: 0 to go on, -1 to stop (abort or overall timeout).
  */
 #define ENG_IDLE(e, ch, final, c, st, t_start)				\
 ({									\
 	int __r = 0;							\
+	u32 __polls = 0;						\
 	uint32_t __seen = evt_seen(ch);					\
-	if (!final(c)) {						\
+	uint64_t __t = (e)->p->grace ? now_ns() : 0;			\
+	bool __more = final(c, (e)->p->grace, &__polls);		\
+	if ((e)->p->grace) {						\
+		(st)->poll_ns += now_ns() - __t;			\
+		(st)->polls += __polls;					\
+		if (__more)						\
+			(st)->grace_hits++;				\
+	}								\
+	if (!__more) {							\
 		while (evt_wait(ch, __seen, (e)->p->wait,		\
 				ENG_WAIT_SLICE_NS, st)) {		\
 			if (atomic_load(&(e)->sh->abort) ||		\
@@ -319,7 +347,7 @@ static inline bool vnet_b_put(struct vring_ctx *c, uint64_t seq)
 				__r = -1;				\
 				break;					\
 			}						\
-			if (final(c)) {	/* work without an event */	\
+			if (final(c, 0, &__polls)) {	/* no event */	\
 				(st)->lost++;				\
 				break;					\
 			}						\
@@ -468,7 +496,7 @@ struct eng_run {
 		struct vring_ctx v;
 	} c;
 	u16 *ids, *inflight, *heads;
-	struct side_stats front_stats;
+	_Alignas(64) struct side_stats front_stats;
 	uint64_t completed;
 	uint64_t t_rsp_end;
 };
@@ -572,9 +600,10 @@ static int eng_run(const struct eng_params *p, struct eng_result *r)
 	void *mem;
 	int ret = -1;
 
-	run = calloc(1, sizeof(*run));
+	run = aligned_alloc(64, (sizeof(*run) + 63) & ~(size_t)63);
 	if (!run)
 		return -1;
+	memset(run, 0, sizeof(*run));
 	mem = mmap(NULL, maplen, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)

@@ -30,6 +30,9 @@ struct side_stats {
 	uint64_t lost;		/* waited past the timeout with work pending */
 	uint64_t full;		/* producer found the ring full */
 	uint64_t errors;	/* wrong sequence, bad check value, broken ring */
+	uint64_t polls;		/* reads of the peer's index in the grace */
+	uint64_t poll_ns;	/* time in the grace helper (grace > 0 only) */
+	uint64_t grace_hits;	/* idle entries where the grace found work */
 };
 
 static inline uint64_t now_ns(void)

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <xpv/proto/compat.h>
+#include <xpv/proto/ring.h>	/* compat.h, xpv_ring_relax() */
 
 struct vring_desc {
 	u64 addr;
@@ -248,6 +248,26 @@ static inline bool vring_drv_final_check(struct vring_driver *d)
 	return vring_drv_used_avail(d) > 0;
 }
 
+/* Poll-before-arm, as xpv_front_final_check_grace() of ring.h. */
+static inline bool vring_drv_final_check_grace(struct vring_driver *d,
+					       u32 grace, u32 *polls)
+{
+	u32 i = 0;
+	int n = 0;
+
+	while (i < grace) {
+		n = vring_drv_used_avail(d);
+		i++;
+		if (n)
+			break;
+		xpv_ring_relax();
+	}
+	*polls = i;
+	if (n)
+		return n > 0;
+	return vring_drv_final_check(d);
+}
+
 static inline int vring_dev_avail(struct vring_device *v)
 {
 	u16 idx, room;
@@ -329,6 +349,26 @@ static inline bool vring_dev_final_check(struct vring_device *v)
 	WRITE_ONCE(*vring_avail_event(&v->vr), v->last_avail);
 	virt_mb();
 	return vring_dev_avail(v) > 0;
+}
+
+/* Poll-before-arm, as xpv_back_final_check_grace() of ring.h. */
+static inline bool vring_dev_final_check_grace(struct vring_device *v,
+					       u32 grace, u32 *polls)
+{
+	u32 i = 0;
+	int n = 0;
+
+	while (i < grace) {
+		n = vring_dev_avail(v);
+		i++;
+		if (n)
+			break;
+		xpv_ring_relax();
+	}
+	*polls = i;
+	if (n)
+		return n > 0;
+	return vring_dev_final_check(v);
 }
 
 #endif
