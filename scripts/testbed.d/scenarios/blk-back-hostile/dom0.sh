@@ -1,13 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# blk-back-hostile, dom0 side. dom0 is both ends: our back end serves vbd
-# 0/51999 from a loop device, and this script writes the front end's keys
-# the way a hostile front end would (nothing here maps or grants memory:
-# every case must be refused before the ring is used).
+# blk-back-hostile, dom0 side. dom0 is both ends: our back end serves
+# virtual disks of "domain 0" from loop devices, and a hostile front end
+# attacks them. First from this shell, through xenstore only (every case
+# must be refused before a ring is used); then from the test module
+# xpv-blkback-hostile.ko, which grants a real ring and data pages and sends
+# malformed requests and a bad producer index (drivers/block/xen-blk/
+# back_hostile.c), once against a writable and once against a read-only
+# disk.
 set -u
-FE=/local/domain/0/device/vbd/51999
-BE=/local/domain/0/backend/vbd/0/51999
-SYS=/sys/bus/xen-backend/devices/vbd-0-51999
-ERR=/local/domain/0/error/backend/vbd/0/51999/error
+IMG=/var/lib/xen/images
+
+# vbd_paths ID: FE, BE, SYS, ERR for a disk of domain 0 with this id.
+vbd_paths() {
+	FE=/local/domain/0/device/vbd/$1
+	BE=/local/domain/0/backend/vbd/0/$1
+	SYS=/sys/bus/xen-backend/devices/vbd-0-$1
+	ERR=/local/domain/0/error/backend/vbd/0/$1/error
+}
 
 be_state() { xenstore-read "$BE/state" 2>/dev/null; }
 
@@ -21,8 +30,47 @@ wait_be_state() {
 	done
 }
 
+# vbd_create ID MODE: a 16 MiB loop device served by our back end to a
+# front end "in domain 0" (the nodes libxl and the hotplug script would
+# write); returns with the back end in InitWait and the device open.
+vbd_create() {
+	local id=$1 mode=$2 drv i=0 ro=
+	vbd_paths "$id"
+	truncate -s 16M "$IMG/hostile-$id.img"
+	[ "$mode" = r ] && ro=-r
+	LOOP=$(losetup $ro -f --show "$IMG/hostile-$id.img") || tb_fail "losetup failed"
+	MM=$(stat -L -c '%t:%T' "$LOOP")
+	xenstore-write "$FE/backend" "$BE" "$FE/backend-id" 0 "$FE/virtual-device" "$id" \
+		"$FE/device-type" disk "$FE/state" 1
+	xenstore-write "$BE/frontend" "$FE" "$BE/frontend-id" 0 "$BE/online" 1 \
+		"$BE/mode" "$mode" "$BE/state" 1
+	wait_be_state 2 20
+	[ -d "$SYS" ] || tb_fail "no back-end device $SYS"
+	drv=$(readlink "$SYS/driver")
+	[ "${drv##*/}" = xpv-blkback ] || tb_fail "vbd-0-$id is bound to '${drv##*/}'"
+	xenstore-write "$BE/physical-device" "$MM"
+	until dmesg | grep -q "vbd-0-$id: device $MM"; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || tb_fail "back end did not open $LOOP ($MM): $(dmesg | tail -n 3 | tr '\n' ' ')"
+		sleep 0.1
+	done
+}
+
+# vbd_remove: the toolstack's removal: nodes gone, device gone, loop free.
+vbd_remove() {
+	local i=0
+	xenstore-rm "$BE"
+	xenstore-rm "$FE"
+	while [ -e "$SYS" ]; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || tb_fail "$SYS still exists 20 s after its node went away"
+		sleep 0.1
+	done
+	losetup -d "$LOOP" || tb_fail "the loop device is still busy after remove"
+}
+
 # fe_reset: front end Closed then Initialising: the back end must come
-# back to InitWait, with its error node cleared by us.
+# back through Closed to InitWait.
 fe_reset() {
 	xenstore-write "$FE/state" 6
 	wait_be_state 6 20
@@ -51,6 +99,57 @@ hostile() {
 	fe_reset
 }
 
+# ring_attack ID MODE: xpv-blkback-hostile.ko against a fresh disk.
+ring_attack() {
+	local id=$1 mode=$2 ro=0 log n stat
+	[ "$mode" = r ] && ro=1
+	tb_step "ring-attack-$mode"
+	vbd_create "$id" "$mode"
+	dmesg -c > /dev/null
+	insmod "$TBIN/modules/xpv-blkback-hostile.ko" devid="$id" readonly=$ro ||
+		tb_fail "insmod xpv-blkback-hostile.ko failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
+	log=$(dmesg)
+	echo "$log" | grep -E 'xpv_blkback_hostile|xpv-blkback' >&2
+	rmmod xpv_blkback_hostile || tb_fail "rmmod xpv_blkback_hostile failed"
+	echo "$log" | grep -q 'xpv_blkback_hostile: FAIL' &&
+		tb_fail "$(echo "$log" | grep -m1 -o 'xpv_blkback_hostile: FAIL.*')"
+	echo "$log" | grep -q 'xpv_blkback_hostile: done, 0 failed' ||
+		tb_fail "the hostile front end did not finish (no summary line)"
+	for n in connect read bare-flush unknown-operation barrier-not-offered \
+		beyond-the-end sector-overflow first-after-last last-outside-page \
+		too-many-segments read-without-segments grant-ref-zero \
+		grant-not-granted indirect-read indirect-page-not-granted \
+		indirect-zero-descriptor indirect-bad-descriptor \
+		indirect-bad-operation discard-beyond-the-end still-serving \
+		producer-overflow-closes back-end-closed ring-unmapped \
+		data-unmapped indirect-unmapped; do
+		echo "$log" | grep -q "xpv_blkback_hostile: PASS $n\$" || tb_fail "no PASS line for $n"
+	done
+	if [ "$mode" = r ]; then
+		n=write-refused-read-only
+	else
+		n=write
+	fi
+	echo "$log" | grep -q "xpv_blkback_hostile: PASS $n\$" || tb_fail "no PASS line for $n"
+	echo "$log" | grep -q "vbd-0-$id: ring 0: the front end's producer index is invalid" ||
+		tb_fail "the back end did not report the broken ring"
+	stat=$(for f in inval_req unsupp_req map_err wr_req; do
+		printf '%s=%s ' $f "$(cat "$SYS/statistics/$f")"; done)
+	tb_log "vbd-0-$id ($mode) counters: $stat"
+	[ "$(cat "$SYS/statistics/inval_req")" -ge 11 ] || tb_fail "fewer refusals counted than sent: $stat"
+	[ "$(cat "$SYS/statistics/unsupp_req")" -ge 2 ] || tb_fail "fewer EOPNOTSUPP counted than sent: $stat"
+	if [ "$mode" = r ]; then
+		[ "$(cat "$SYS/statistics/wr_req")" = 0 ] || tb_fail "a write to the read-only disk was served: $stat"
+		[ "$(tr -d '\000' < "$IMG/hostile-$id.img" | wc -c)" = 0 ] ||
+			tb_fail "the read-only disk's backing file changed"
+	else
+		[ "$(dd if="$IMG/hostile-$id.img" bs=512 skip=2048 count=8 2>/dev/null | tr -d 'Z' | wc -c)" = 0 ] ||
+			tb_fail "the valid write did not reach the backing file"
+	fi
+	xl list > /dev/null || tb_fail "the toolstack no longer answers"
+	vbd_remove
+}
+
 tb_step load-backend
 if lsmod | grep -q '^xen_blkback '; then
 	rmmod xen_blkback || tb_fail "cannot unload the stock xen_blkback"
@@ -59,24 +158,7 @@ dmesg -c > /dev/null
 tb_load_xpv_modules xpv_compat xpv-blkback
 
 tb_step device
-truncate -s 16M /var/lib/xen/images/hostile.img
-loop=$(losetup -f --show /var/lib/xen/images/hostile.img) || tb_fail "losetup failed"
-mm=$(stat -L -c '%t:%T' "$loop")
-xenstore-write "$FE/backend" "$BE" "$FE/backend-id" 0 "$FE/virtual-device" 51999 \
-	"$FE/device-type" disk "$FE/state" 1
-xenstore-write "$BE/frontend" "$FE" "$BE/frontend-id" 0 "$BE/online" 1 \
-	"$BE/mode" w "$BE/state" 1
-wait_be_state 2 20
-[ -d "$SYS" ] || tb_fail "no back-end device $SYS"
-drv=$(readlink "$SYS/driver")
-[ "${drv##*/}" = xpv-blkback ] || tb_fail "vbd-0-51999 is bound to '${drv##*/}'"
-xenstore-write "$BE/physical-device" "$mm"
-i=0
-until dmesg | grep -q "vbd-0-51999: device $mm"; do
-	i=$((i + 1))
-	[ $i -lt 100 ] || tb_fail "back end did not open $loop ($mm): $(dmesg | tail -n 3 | tr '\n' ' ')"
-	sleep 0.1
-done
+vbd_create 51999 w
 for k in max-ring-page-order multi-queue-max-queues feature-max-indirect-segments; do
 	tb_log "offered $k = $(xenstore-read "$BE/$k")"
 done
@@ -96,15 +178,12 @@ xenstore-write "$FE/state" 6
 wait_be_state 6 20
 
 tb_step remove
-xenstore-rm "$BE"
-xenstore-rm "$FE"
-i=0
-while [ -e "$SYS" ]; do
-	i=$((i + 1))
-	[ $i -lt 200 ] || tb_fail "$SYS still exists 20 s after its node went away"
-	sleep 0.1
-done
-losetup -d "$loop" || tb_fail "the loop device is still busy after remove"
+vbd_remove
+
+ring_attack 51998 w
+ring_attack 51997 r
+
+tb_step unload
 rmmod xpv_blkback || tb_fail "rmmod xpv_blkback failed"
 w=$(dmesg | grep -E 'WARNING|BUG|Oops|leak' | head -n 3 | tr '\n' ' ')
 [ -z "$w" ] || tb_fail "kernel complaints in dom0: $w"
