@@ -442,25 +442,46 @@ FIXTURE_VARIANT(holdoff) {
 	enum wait_mode wait;
 	bool fork;
 	unsigned int window;
+	unsigned int grace;	/* poll-before-arm polls (0: plain) */
 };
 
-FIXTURE_VARIANT_ADD(holdoff, blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false, 0 };
-FIXTURE_VARIANT_ADD(holdoff, blk32_b8_event_sleep) { K_XBLK, 32, 8, false, WAIT_SLEEP, false, 0 };
-FIXTURE_VARIANT_ADD(holdoff, blk256_b32_event_sleep) { K_XBLK, 256, 32, false, WAIT_SLEEP, false, 0 };
-FIXTURE_VARIANT_ADD(holdoff, blk512_b1_event_spin) { K_XBLK, 512, 1, false, WAIT_SPIN, false, 0 };
-FIXTURE_VARIANT_ADD(holdoff, net32_b8_event_sleep) { K_XNET, 32, 8, false, WAIT_SLEEP, false, 0 };
-FIXTURE_VARIANT_ADD(holdoff, net256_b1_event_sleep) { K_XNET, 256, 1, false, WAIT_SLEEP, false, 0 };
-FIXTURE_VARIANT_ADD(holdoff, net512_b32_always_spin) { K_XNET, 512, 32, true, WAIT_SPIN, false, 0 };
-FIXTURE_VARIANT_ADD(holdoff, virtio_blk32_b8_event_sleep) { K_VBLK, 32, 8, false, WAIT_SLEEP, false, 0 };
-FIXTURE_VARIANT_ADD(holdoff, virtio_net256_b1_event_sleep) { K_VNET, 256, 1, false, WAIT_SLEEP, false, 0 };
-FIXTURE_VARIANT_ADD(holdoff, process_blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true, 0 };
-FIXTURE_VARIANT_ADD(holdoff, process_net256_b8_event_sleep) { K_XNET, 256, 8, false, WAIT_SLEEP, true, 0 };
-FIXTURE_VARIANT_ADD(holdoff, process_blk512_b32_event_spin) { K_XBLK, 512, 32, false, WAIT_SPIN, true, 0 };
+FIXTURE_VARIANT_ADD(holdoff, blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, blk32_b8_event_sleep) { K_XBLK, 32, 8, false, WAIT_SLEEP, false, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, blk256_b32_event_sleep) { K_XBLK, 256, 32, false, WAIT_SLEEP, false, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, blk512_b1_event_spin) { K_XBLK, 512, 1, false, WAIT_SPIN, false, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, net32_b8_event_sleep) { K_XNET, 32, 8, false, WAIT_SLEEP, false, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, net256_b1_event_sleep) { K_XNET, 256, 1, false, WAIT_SLEEP, false, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, net512_b32_always_spin) { K_XNET, 512, 32, true, WAIT_SPIN, false, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, virtio_blk32_b8_event_sleep) { K_VBLK, 32, 8, false, WAIT_SLEEP, false, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, virtio_net256_b1_event_sleep) { K_VNET, 256, 1, false, WAIT_SLEEP, false, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, process_blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, process_net256_b8_event_sleep) { K_XNET, 256, 8, false, WAIT_SLEEP, true, 0, 0 };
+FIXTURE_VARIANT_ADD(holdoff, process_blk512_b32_event_spin) { K_XBLK, 512, 32, false, WAIT_SPIN, true, 0, 0 };
 /* one request in flight: every request finds the peer idle and armed */
-FIXTURE_VARIANT_ADD(holdoff, sync_blk32_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false, 1 };
-FIXTURE_VARIANT_ADD(holdoff, sync_net256_event_spin) { K_XNET, 256, 1, false, WAIT_SPIN, false, 1 };
-FIXTURE_VARIANT_ADD(holdoff, sync_process_blk32_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true, 1 };
-FIXTURE_VARIANT_ADD(holdoff, sync_virtio_blk32_event_sleep) { K_VBLK, 32, 1, false, WAIT_SLEEP, false, 1 };
+FIXTURE_VARIANT_ADD(holdoff, sync_blk32_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false, 1, 0 };
+FIXTURE_VARIANT_ADD(holdoff, sync_net256_event_spin) { K_XNET, 256, 1, false, WAIT_SPIN, false, 1, 0 };
+FIXTURE_VARIANT_ADD(holdoff, sync_process_blk32_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true, 1, 0 };
+FIXTURE_VARIANT_ADD(holdoff, sync_virtio_blk32_event_sleep) { K_VBLK, 32, 1, false, WAIT_SLEEP, false, 1, 0 };
+/*
+ * Poll-before-arm grace on both consumers: small graces run out all the
+ * time (the arm-and-recheck after the grace is exercised), large ones
+ * mostly find the next entry while the event index stays behind.
+ */
+FIXTURE_VARIANT_ADD(holdoff, grace1_blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false, 0, 1 };
+FIXTURE_VARIANT_ADD(holdoff, grace64_blk32_b8_event_sleep) { K_XBLK, 32, 8, false, WAIT_SLEEP, false, 0, 64 };
+FIXTURE_VARIANT_ADD(holdoff, grace1024_blk256_b32_event_sleep) { K_XBLK, 256, 32, false, WAIT_SLEEP, false, 0, 1024 };
+FIXTURE_VARIANT_ADD(holdoff, grace1024_net32_b8_event_spin) { K_XNET, 32, 8, false, WAIT_SPIN, false, 0, 1024 };
+FIXTURE_VARIANT_ADD(holdoff, grace16_net512_b32_event_sleep) { K_XNET, 512, 32, false, WAIT_SLEEP, false, 0, 16 };
+FIXTURE_VARIANT_ADD(holdoff, grace256_virtio_blk32_b8_event_sleep) { K_VBLK, 32, 8, false, WAIT_SLEEP, false, 0, 256 };
+FIXTURE_VARIANT_ADD(holdoff, grace64_process_blk32_b1_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true, 0, 64 };
+FIXTURE_VARIANT_ADD(holdoff, grace1024_process_net256_b8_event_sleep) { K_XNET, 256, 8, false, WAIT_SLEEP, true, 0, 1024 };
+/* one in flight: every request finds the peer idle, in or after its grace */
+FIXTURE_VARIANT_ADD(holdoff, grace_sync4_blk32_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, false, 1, 4 };
+FIXTURE_VARIANT_ADD(holdoff, grace_sync64_net256_event_sleep) { K_XNET, 256, 1, false, WAIT_SLEEP, false, 1, 64 };
+FIXTURE_VARIANT_ADD(holdoff, grace_sync1024_blk32_event_spin) { K_XBLK, 32, 1, false, WAIT_SPIN, false, 1, 1024 };
+FIXTURE_VARIANT_ADD(holdoff, grace_sync4_process_blk32_event_sleep) { K_XBLK, 32, 1, false, WAIT_SLEEP, true, 1, 4 };
+FIXTURE_VARIANT_ADD(holdoff, grace_sync1024_process_net32_event_sleep) { K_XNET, 32, 1, false, WAIT_SLEEP, true, 1, 1024 };
+FIXTURE_VARIANT_ADD(holdoff, grace_sync64_virtio_blk32_event_sleep) { K_VBLK, 32, 1, false, WAIT_SLEEP, false, 1, 64 };
 
 FIXTURE_SETUP(holdoff) { }
 FIXTURE_TEARDOWN(holdoff) { }
@@ -471,16 +492,17 @@ TEST_F(holdoff, every_request_answered_no_lost_wakeup)
 		.kind = variant->kind, .slots = variant->slots,
 		.batch = variant->batch, .notify_always = variant->always,
 		.wait = variant->wait, .fork = variant->fork,
-		.window = variant->window,
+		.window = variant->window, .grace = variant->grace,
 		.nreq = variant->window ? 5000 : 30000, .timeout_ns = 20000000000ull,
 	};
 	struct eng_result r;
 
 	ASSERT_EQ(0, eng_run(&p, &r));
-	TH_LOG("%s %s: %lu answered, notifications %lu+%lu, sleeps %lu+%lu, lost %lu+%lu",
-	       kind_ring(p.kind), kind_entry(p.kind), r.completed,
+	TH_LOG("%s %s grace %u: %lu answered, notifications %lu+%lu, sleeps %lu+%lu, lost %lu+%lu, polls %lu+%lu, grace hits %lu+%lu",
+	       kind_ring(p.kind), kind_entry(p.kind), p.grace, r.completed,
 	       r.front.notifies, r.back.notifies, r.front.sleeps,
-	       r.back.sleeps, r.front.lost, r.back.lost);
+	       r.back.sleeps, r.front.lost, r.back.lost, r.front.polls,
+	       r.back.polls, r.front.grace_hits, r.back.grace_hits);
 	EXPECT_EQ(p.nreq, r.answered);
 	EXPECT_EQ(p.nreq, r.completed);
 	EXPECT_EQ(0, r.front.errors);
@@ -491,6 +513,179 @@ TEST_F(holdoff, every_request_answered_no_lost_wakeup)
 	EXPECT_FALSE(r.back_broken);
 	if (!p.notify_always)	/* hold-off sends at most one per push */
 		EXPECT_LE(r.back.notifies, p.nreq);
+	/* one in flight: both sides go idle for every request, so a grace
+	 * polled on both sides (and never more than it allows per idle entry)
+	 */
+	if (p.grace && p.window) {
+		EXPECT_LT(0, r.front.polls);
+		EXPECT_LT(0, r.back.polls);
+		EXPECT_LE(r.back.polls, (uint64_t)p.grace * (p.nreq + 1));
+	}
+	if (!p.grace) {
+		EXPECT_EQ(0, r.front.polls + r.back.polls);
+	}
+}
+
+/* ---------------- poll-before-arm grace ---------------- */
+
+/*
+ * On an idle ring the grace polls exactly as often as allowed, then arms
+ * the event index as the final check does; with work waiting it stops at
+ * the first poll and leaves the event index alone.
+ */
+TEST(grace_is_bounded_then_arms_like_the_final_check)
+{
+	struct tblk_front f;
+	struct tblk_back b;
+	struct blk_req q = { 0 };
+	struct blk_rsp r = { 0 };
+	struct xpv_sring *s;
+	u32 polls;
+	void *mem = area(PAGE);
+
+	ASSERT_NE(NULL, mem);
+	s = mem;
+	ASSERT_EQ(0, tblk_front_init(&f, mem, PAGE));
+	ASSERT_EQ(0, tblk_back_init(&b, mem, PAGE));
+
+	/* one request through, consumed and answered, nobody re-armed */
+	ASSERT_TRUE(tblk_front_put_request(&f, &q));
+	EXPECT_TRUE(tblk_front_push_requests(&f));
+	ASSERT_TRUE(tblk_back_get_request(&b, &q));
+	ASSERT_TRUE(tblk_back_put_response(&b, &r));
+	EXPECT_TRUE(tblk_back_push_responses(&b));
+	ASSERT_TRUE(tblk_front_get_response(&f, &r));
+	EXPECT_EQ(1, s->req_event);
+	EXPECT_EQ(1, s->rsp_event);
+
+	/* grace 0 is the final check */
+	polls = 99;
+	EXPECT_FALSE(tblk_back_final_check_grace(&b, 0, &polls));
+	EXPECT_EQ(0, polls);
+	EXPECT_EQ(2, s->req_event);
+	s->req_event = 1;
+
+	/* idle: every poll used, then armed at cons + 1 */
+	EXPECT_FALSE(tblk_back_final_check_grace(&b, 1000, &polls));
+	EXPECT_EQ(1000, polls);
+	EXPECT_EQ(2, s->req_event);
+	EXPECT_FALSE(tblk_front_final_check_grace(&f, 37, &polls));
+	EXPECT_EQ(37, polls);
+	EXPECT_EQ(2, s->rsp_event);
+	EXPECT_FALSE(tblk_back_final_check_grace(&b, 5, NULL));
+
+	/* armed, so the next push notifies; work waiting: one poll, no arm */
+	ASSERT_TRUE(tblk_front_put_request(&f, &q));
+	EXPECT_TRUE(tblk_front_push_requests(&f));
+	s->req_event = 1;	/* as if not re-armed since */
+	EXPECT_TRUE(tblk_back_final_check_grace(&b, 1000, &polls));
+	EXPECT_EQ(1, polls);
+	EXPECT_EQ(1, s->req_event);
+	ASSERT_TRUE(tblk_back_get_request(&b, &q));
+	ASSERT_TRUE(tblk_back_put_response(&b, &r));
+	EXPECT_TRUE(tblk_back_push_responses(&b));	/* rsp_event 2 */
+	s->rsp_event = 1;
+	EXPECT_TRUE(tblk_front_final_check_grace(&f, 1000, &polls));
+	EXPECT_EQ(1, polls);
+	EXPECT_EQ(1, s->rsp_event);
+	ASSERT_TRUE(tblk_front_get_response(&f, &r));
+	EXPECT_FALSE(f.r.broken);
+	EXPECT_FALSE(b.r.broken);
+	munmap(mem, PAGE);
+}
+
+struct grace_poller {
+	struct tblk_front *f;
+	struct tblk_back *b;
+	u32 grace, polls;
+	_Atomic int started;
+	bool more;
+};
+
+static void *grace_poll_back(void *arg)
+{
+	struct grace_poller *g = arg;
+
+	atomic_store(&g->started, 1);
+	g->more = tblk_back_final_check_grace(g->b, g->grace, &g->polls);
+	return NULL;
+}
+
+static void *grace_poll_front(void *arg)
+{
+	struct grace_poller *g = arg;
+
+	atomic_store(&g->started, 1);
+	g->more = tblk_front_final_check_grace(g->f, g->grace, &g->polls);
+	return NULL;
+}
+
+/*
+ * The point of the grace: a consumer polling in its grace has not re-armed
+ * its event index, so the producer's push sends no notification, and the
+ * poll finds the entry.  Both directions, with the consumer on another
+ * thread; a grace of 2^30 polls (~16 s here) cannot run out first.
+ */
+TEST(grace_push_while_polling_needs_no_notification)
+{
+	struct tblk_front f;
+	struct tblk_back b;
+	struct blk_req q = { 0 };
+	struct blk_rsp r = { 0 };
+	struct grace_poller g = { .f = &f, .b = &b, .grace = 1u << 30 };
+	struct xpv_sring *s;
+	pthread_t t;
+	void *mem = area(PAGE);
+
+	ASSERT_NE(NULL, mem);
+	s = mem;
+	ASSERT_EQ(0, tblk_front_init(&f, mem, PAGE));
+	ASSERT_EQ(0, tblk_back_init(&b, mem, PAGE));
+	ASSERT_TRUE(tblk_front_put_request(&f, &q));
+	EXPECT_TRUE(tblk_front_push_requests(&f));
+	ASSERT_TRUE(tblk_back_get_request(&b, &q));
+
+	/* back polls for requests; the front pushes one meanwhile */
+	ASSERT_EQ(0, pthread_create(&t, NULL, grace_poll_back, &g));
+	while (!atomic_load(&g.started))
+		sched_yield();
+	usleep(2000);
+	q.seq = 2;
+	ASSERT_TRUE(tblk_front_put_request(&f, &q));
+	EXPECT_FALSE(tblk_front_push_requests(&f));	/* no event needed */
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	TH_LOG("back found the request after %u polls", g.polls);
+	EXPECT_TRUE(g.more);
+	EXPECT_LT(g.polls, g.grace);
+	EXPECT_EQ(1, s->req_event);	/* never re-armed */
+	ASSERT_TRUE(tblk_back_get_request(&b, &q));
+	EXPECT_EQ(2, q.seq);
+
+	/* front polls for responses; the back answers meanwhile */
+	ASSERT_TRUE(tblk_back_put_response(&b, &r));
+	EXPECT_TRUE(tblk_back_push_responses(&b));	/* rsp_event was 1 */
+	ASSERT_TRUE(tblk_front_get_response(&f, &r));
+	atomic_store(&g.started, 0);
+	ASSERT_EQ(0, pthread_create(&t, NULL, grace_poll_front, &g));
+	while (!atomic_load(&g.started))
+		sched_yield();
+	usleep(2000);
+	r.seq = 2;
+	ASSERT_TRUE(tblk_back_put_response(&b, &r));
+	EXPECT_FALSE(tblk_back_push_responses(&b));	/* no event needed */
+	ASSERT_EQ(0, pthread_join(t, NULL));
+	TH_LOG("front found the response after %u polls", g.polls);
+	EXPECT_TRUE(g.more);
+	EXPECT_LT(g.polls, g.grace);
+	EXPECT_EQ(1, s->rsp_event);
+	ASSERT_TRUE(tblk_front_get_response(&f, &r));
+	EXPECT_EQ(2, r.seq);
+
+	/* a grace that runs out arms: the next push notifies again */
+	EXPECT_FALSE(tblk_back_final_check_grace(&b, 64, NULL));
+	ASSERT_TRUE(tblk_front_put_request(&f, &q));
+	EXPECT_TRUE(tblk_front_push_requests(&f));
+	munmap(mem, PAGE);
 }
 
 /* A consumer much slower than the producer: the ring is full most of the
@@ -612,6 +807,33 @@ TEST_F(hostile, huge_req_prod_on_final_check_breaks_ring)
 	self->s->req_prod = 0x80000000u;
 	EXPECT_FALSE(tblk_back_final_check(&self->b));
 	assert_back_dead(_metadata, &self->b);
+}
+
+TEST_F(hostile, huge_req_prod_during_grace_breaks_ring)
+{
+	u32 polls;
+
+	self->s->req_prod = 0x80000000u;
+	EXPECT_FALSE(tblk_back_final_check_grace(&self->b, 1000, &polls));
+	EXPECT_EQ(1, polls);	/* the grace ends at the bad index */
+	assert_back_dead(_metadata, &self->b);
+	EXPECT_FALSE(tblk_back_final_check_grace(&self->b, 1000, &polls));
+}
+
+TEST_F(hostile, rsp_prod_beyond_pushed_requests_during_grace_breaks_ring)
+{
+	struct blk_req q = { 0 };
+	struct blk_rsp r;
+	u32 polls;
+
+	ASSERT_TRUE(tblk_front_put_request(&self->f, &q));
+	tblk_front_push_requests(&self->f);
+	self->s->rsp_prod = 2;	/* answers a request it never saw */
+	EXPECT_FALSE(tblk_front_final_check_grace(&self->f, 1000, &polls));
+	EXPECT_EQ(1, polls);
+	EXPECT_TRUE(self->f.r.broken);
+	EXPECT_FALSE(tblk_front_get_response(&self->f, &r));
+	EXPECT_FALSE(tblk_front_final_check_grace(&self->f, 1000, &polls));
 }
 
 TEST_F(hostile, rsp_prod_beyond_pushed_requests_breaks_ring)
