@@ -1,34 +1,389 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# blk-front-interop, guest side (our kernel).
-BYTES=16777216
-step disk-appear
-wait_for /dev/xvda 60 || fail "no /dev/xvda 60 s after boot"
-ok "size=$(blockdev --getsize64 /dev/xvda)"
-step disk-write
-head -c $BYTES /dev/urandom > /tmp/pattern || fail "cannot make the pattern"
-sum=$(sha256sum /tmp/pattern | cut -d' ' -f1)
-t0=$(now_ms)
-dd if=/tmp/pattern of=/dev/xvda bs=1M conv=fsync 2>/tmp/dd.err || fail "dd to /dev/xvda failed: $(cat /tmp/dd.err)"
-t1=$(now_ms)
-ok "sha=$sum bytes=$BYTES ms=$((t1 - t0))"
-step disk-read
-blockdev --flushbufs /dev/xvda
-echo 3 > /proc/sys/vm/drop_caches
-t0=$(now_ms)
-back=$(dd if=/dev/xvda bs=1M count=16 2>/dev/null | sha256sum | cut -d' ' -f1)
-t1=$(now_ms)
-[ "$back" = "$sum" ] || fail "read back sha256 $back, wrote $sum"
-ok "sha=$back bytes=$BYTES ms=$((t1 - t0))"
-step disk-gone
-i=0
-while [ -e /dev/xvda ]; do
-	i=$((i + 1))
-	[ $i -lt 600 ] || fail "/dev/xvda still there 60 s after the detach"
-	sleep 0.1
+# Block-device checks run inside a guest on dom0's command: a small command
+# server (busybox sh). Used by blk-front-interop (our blkfront, stock
+# blkback) and meant for the other blk scenarios too (any front end: the
+# checks use only /dev, /sys/block and /proc). dom0's side of the protocol
+# is blk-lib.bash in this directory.
+#
+# Interface (keep it stable; other scenarios depend on it):
+#   dom0 -> guest  xenstore data/blk-cmd = "<seq> <verb> [arg...]", seq
+#                  counting up from 1; the guest polls it every 0.25 s.
+#   guest -> dom0  console "XPV-OK blk-ready seq=0" once it listens, then
+#                  per command "XPV-OK <verb> seq=<seq> [key=value...]" when
+#                  the check passed, or "XPV-FAIL <verb>: <reason>" (the
+#                  script ends; later commands are not served).
+#                  "XPV-INFO ..." lines are commentary.
+# Verbs (DEV is a name under /dev such as xvda; sizes in MiB of 2^20 bytes;
+# sha is the sha256 of the bytes concerned):
+#   info DEV [WAIT_S]        wait for DEV (default 60 s); the kernel's last
+#                            line about DEV as XPV-INFO; size= (bytes) lbs=
+#                            pbs= ro= removable= queues= (blk-mq hw queues)
+#                            wc= (write cache) fua= dgran= (discard
+#                            granularity) dmax= (discard max bytes)
+#   wr-seq DEV MIB           MIB of fresh random data (/dev/urandom) from
+#                            offset 0, buffered, then fsync; sha= ms=
+#                            (CPU-heavy in the guest: prefer copy for big
+#                            sizes, see docs/blkif.md on triple faults)
+#   rd-seq DEV MIB           drop caches, read the first MIB; sha= ms=
+#   wr-at DEV OFF MIB        MIB of random data at OFF MiB, then fsync
+#                            (a flush); sha=
+#   rd-at DEV OFF MIB        drop caches, read MIB at OFF MiB; sha= ms=
+#   sum DEV OFF MIB          the same as rd-at
+#   copy DEV SRC MIB [OFF]   copy the first MIB of SRC (e.g. a read-only
+#                            disk dom0 filled with random data) to DEV at
+#                            OFF MiB (default 0), buffered, then fsync; ms=
+#                            (no checksum in the guest: dom0 knows SRC's)
+#   wr-rand DEV REGION N     N random 4 KiB O_DIRECT writes inside the first
+#                            REGION MiB, half pinned to CPU 0 and half to
+#                            CPU 1, checked against a model of the region
+#                            after dropping caches; sha= (of the region)
+#   rings DEV MIB            O_DIRECT reads of MIB on each CPU at once;
+#                            irqs= (blk IRQ lines whose count rose: ours are
+#                            xpvblk<N>-q<Q>, stock ones "blkif") deltas=
+#   discard DEV OFF MIB      blkdiscard of MIB at OFF MiB; ms=
+#   ro DEV MIB               the first MIB reads (sha=); a buffered and an
+#                            O_DIRECT write must both fail; err= (the first)
+#   lbs DEV                  4 KiB logical blocks: sector 1 (bytes
+#                            4096..8191) written by O_DIRECT, then 512 bytes
+#                            inside it through the page cache; the sector
+#                            reads back (O_DIRECT) as the merge; sha= (of
+#                            the sector)
+#   gone DEV WAIT_S          DEV disappears within WAIT_S; ms=
+#   load DEV MIB             start background I/O on DEV until it fails:
+#                            O_DIRECT writes on CPU 0, buffered writes with
+#                            fsync and O_DIRECT reads on CPU 1; pids=
+#   load-wait WAIT_S         every load process ended within WAIT_S (none
+#                            hung; else they are killed and the verb
+#                            fails); rcs= (each one's last dd status)
+#                            eio= (how many saw an I/O error) ms=
+#   dmesg                    no WARNING, BUG, Oops or "ring disabled" in the
+#                            kernel log
+#   done                     end the script (XPV-GUEST-PASS follows)
+
+BLK_LOADS=
+
+bok() { ok "seq=$SEQ $*"; }
+
+drop_caches() {
+	blockdev --flushbufs "/dev/$1" 2>/dev/null
+	echo 3 > /proc/sys/vm/drop_caches
+}
+
+need_dev() {
+	[ -b "/dev/$1" ] || fail "/dev/$1 is not a block device"
+}
+
+sysq() { cat "/sys/block/$1/queue/$2" 2>/dev/null || echo "?"; }
+
+# The sha256 of a stream of MIB MiB of fresh random data that tee writes
+# through dd (DD_ARGS) to a device; sets SHA, MS.
+stream_to() {
+	local mib=$1 rc spid
+	shift
+	rm -f /tmp/blk.fifo /tmp/blk.sum
+	mkfifo /tmp/blk.fifo || fail "mkfifo failed"
+	sha256sum < /tmp/blk.fifo > /tmp/blk.sum &
+	spid=$!
+	T0=$(now_ms)
+	head -c $((mib << 20)) /dev/urandom | tee /tmp/blk.fifo |
+		dd bs=1M iflag=fullblock conv=fsync,notrunc "$@" 2> /tmp/blk.err
+	rc=$?
+	wait $spid
+	MS=$(( $(now_ms) - T0 ))
+	[ $rc = 0 ] || fail "dd $* failed: $(grep -v records /tmp/blk.err | head -n 2 | tr '\n' ' ')"
+	SHA=$(cut -d' ' -f1 < /tmp/blk.sum)
+	[ -n "$SHA" ] || fail "no checksum of the written stream"
+}
+
+blk_info() {
+	local dev=$1 wait=${2:-60} q
+	wait_for "/dev/$dev" "$wait" || fail "no /dev/$dev after $wait s"
+	need_dev "$dev"
+	wait_for "/sys/block/$dev/queue" 10 || fail "no /sys/block/$dev/queue"
+	q=$(ls -d /sys/block/$dev/mq/* 2>/dev/null | wc -l)
+	say "$(dmesg | grep -F "$dev: " | tail -n 1)"
+	bok "size=$(blockdev --getsize64 "/dev/$dev") lbs=$(sysq "$dev" logical_block_size)" \
+		"pbs=$(sysq "$dev" physical_block_size) ro=$(cat "/sys/block/$dev/ro")" \
+		"removable=$(cat "/sys/block/$dev/removable") queues=$q" \
+		"wc=$(sysq "$dev" write_cache | tr ' ' _) fua=$(sysq "$dev" fua)" \
+		"dgran=$(sysq "$dev" discard_granularity) dmax=$(sysq "$dev" discard_max_bytes)"
+}
+
+blk_wr_seq() {
+	need_dev "$1"
+	stream_to "$2" of="/dev/$1"
+	bok "sha=$SHA mib=$2 ms=$MS"
+}
+
+blk_wr_at() {
+	need_dev "$1"
+	stream_to "$3" of="/dev/$1" seek="$2"
+	bok "sha=$SHA off=$2 mib=$3 ms=$MS"
+}
+
+blk_rd_at() {
+	local dev=$1 off=$2 mib=$3 t0 sum
+	need_dev "$dev"
+	drop_caches "$dev"
+	t0=$(now_ms)
+	sum=$(dd if="/dev/$dev" bs=1M skip="$off" count="$mib" 2>/tmp/blk.err | sha256sum | cut -d' ' -f1)
+	MS=$(( $(now_ms) - t0 ))
+	grep -q "^$mib+0 records in" /tmp/blk.err ||
+		fail "reading $mib MiB at $off MiB of /dev/$dev: $(head -n 2 /tmp/blk.err | tr '\n' ' ')"
+	SHA=$sum
+}
+
+blk_copy() {
+	local dev=$1 src=$2 mib=$3 off=${4:-0} t0
+	need_dev "$dev"
+	need_dev "$src"
+	t0=$(now_ms)
+	dd if="/dev/$src" of="/dev/$dev" bs=1M count="$mib" seek="$off" conv=fsync,notrunc 2>/tmp/blk.err ||
+		fail "copying $mib MiB from /dev/$src to /dev/$dev failed: $(grep -v records /tmp/blk.err | head -n 2 | tr '\n' ' ')"
+	grep -q "^$mib+0 records out" /tmp/blk.err || fail "short copy: $(tr '\n' ' ' < /tmp/blk.err)"
+	bok "mib=$mib off=$off ms=$(( $(now_ms) - t0 ))"
+}
+
+blk_rd_seq() {
+	blk_rd_at "$1" 0 "$2"
+	bok "sha=$SHA mib=$2 ms=$MS"
+}
+
+blk_rd_at_cmd() {
+	blk_rd_at "$@"
+	bok "sha=$SHA off=$2 mib=$3 ms=$MS"
+}
+
+# One CPU's share of wr-rand, run as its own script under taskset: blocks
+# CPU, CPU+2, ... of the region, each from a 4 KiB piece of the pool, to
+# the device (O_DIRECT) and to the model.
+cat > /tmp/blk-rand.sh << 'EOF_RAND'
+dev=$1 cpu=$2 half=$3 n=$4
+for b in $(shuf -i 0-$((half - 1)) -n "$n"); do
+	blk=$((b * 2 + cpu))
+	j=$(( (blk * 37 + cpu) % 256 ))
+	dd if=/tmp/blk.pool of="/dev/$dev" bs=4096 skip=$j seek=$blk count=1 \
+		oflag=direct conv=notrunc 2>> "/tmp/blk.rand.$cpu" || exit 1
+	dd if=/tmp/blk.pool of=/tmp/blk.model bs=4096 skip=$j seek=$blk count=1 \
+		conv=notrunc 2>/dev/null || exit 2
 done
-ok "after=${i}00ms"
-step disk-back
-wait_for /dev/xvda 60 || fail "no /dev/xvda 60 s after the re-attach"
-again=$(dd if=/dev/xvda bs=1M count=16 2>/dev/null | sha256sum | cut -d' ' -f1)
-[ "$again" = "$sum" ] || fail "after re-attach read sha256 $again, wrote $sum"
-ok "sha=$again"
+EOF_RAND
+
+blk_wr_rand() {
+	local dev=$1 region=$2 n=$3 t0 p0 p1 r0 r1 want got
+	need_dev "$dev"
+	drop_caches "$dev"
+	dd if="/dev/$dev" of=/tmp/blk.model bs=1M count="$region" 2>/dev/null ||
+		fail "cannot read the region to model it"
+	head -c 1048576 /dev/urandom > /tmp/blk.pool
+	rm -f /tmp/blk.rand.0 /tmp/blk.rand.1
+	t0=$(now_ms)
+	taskset -c 0 sh /tmp/blk-rand.sh "$dev" 0 $((region * 128)) $((n / 2)) &
+	p0=$!
+	taskset -c 1 sh /tmp/blk-rand.sh "$dev" 1 $((region * 128)) $((n - n / 2)) &
+	p1=$!
+	wait $p0
+	r0=$?
+	wait $p1
+	r1=$?
+	MS=$(( $(now_ms) - t0 ))
+	[ $r0 = 0 ] && [ $r1 = 0 ] ||
+		fail "random writers failed ($r0 $r1): $(cat /tmp/blk.rand.0 /tmp/blk.rand.1 | grep -v records | head -n 2 | tr '\n' ' ')"
+	want=$(sha256sum < /tmp/blk.model | cut -d' ' -f1)
+	blk_rd_at "$dev" 0 "$region"
+	got=$SHA
+	rm -f /tmp/blk.model
+	[ "$got" = "$want" ] || fail "after $n random writes the region reads sha256 $got, the model has $want"
+	bok "sha=$got region=$region writes=$n ms=$MS"
+}
+
+# The blk IRQ lines of /proc/interrupts as "name total" pairs.
+blk_irqs() {
+	awk -v n="$(nproc)" '/xpvblk|blkif/ {
+		s = 0
+		for (i = 2; i <= n + 1; i++) s += $i
+		print $NF, s
+	}' /proc/interrupts | sort
+}
+
+blk_rings() {
+	local dev=$1 mib=$2 p0 p1 r0 r1 used=0 deltas=
+	need_dev "$dev"
+	blk_irqs > /tmp/blk.irq0
+	taskset -c 0 dd if="/dev/$dev" of=/dev/null bs=64k count=$((mib * 16)) iflag=direct 2>/tmp/blk.r0 &
+	p0=$!
+	taskset -c 1 dd if="/dev/$dev" of=/dev/null bs=64k count=$((mib * 16)) skip=$((mib * 16)) iflag=direct 2>/tmp/blk.r1 &
+	p1=$!
+	wait $p0
+	r0=$?
+	wait $p1
+	r1=$?
+	[ $r0 = 0 ] && [ $r1 = 0 ] || fail "O_DIRECT readers failed: $(cat /tmp/blk.r0 /tmp/blk.r1 | head -n 2 | tr '\n' ' ')"
+	blk_irqs > /tmp/blk.irq1
+	while read -r name c1; do
+		c0=$(awk -v k="$name" '$1 == k { print $2 }' /tmp/blk.irq0)
+		d=$((c1 - ${c0:-0}))
+		deltas="$deltas${deltas:+,}$name:$d"
+		[ $d -gt 0 ] && used=$((used + 1))
+	done < /tmp/blk.irq1
+	bok "irqs=$used deltas=$deltas"
+}
+
+blk_discard() {
+	local dev=$1 off=$2 mib=$3 t0
+	need_dev "$dev"
+	t0=$(now_ms)
+	blkdiscard -o $((off << 20)) -l $((mib << 20)) "/dev/$dev" 2>/tmp/blk.err ||
+		fail "blkdiscard of $mib MiB at $off MiB failed: $(cat /tmp/blk.err)"
+	bok "off=$off mib=$mib ms=$(( $(now_ms) - t0 ))"
+}
+
+blk_ro() {
+	local dev=$1 mib=$2 e1 e2
+	need_dev "$dev"
+	[ "$(cat "/sys/block/$dev/ro")" = 1 ] || fail "/sys/block/$dev/ro is not 1"
+	blk_rd_at "$dev" 0 "$mib"
+	if head -c 4096 /dev/urandom | dd of="/dev/$dev" bs=4096 count=1 conv=fsync,notrunc 2>/tmp/blk.err; then
+		fail "a buffered write to read-only /dev/$dev succeeded"
+	fi
+	e1=$(grep -v records /tmp/blk.err | head -n 1)
+	head -c 4096 /dev/urandom > /tmp/blk.one
+	if dd if=/tmp/blk.one of="/dev/$dev" bs=4096 count=1 oflag=direct conv=notrunc 2>/tmp/blk.err; then
+		fail "an O_DIRECT write to read-only /dev/$dev succeeded"
+	fi
+	e2=$(grep -v records /tmp/blk.err | head -n 1)
+	say "read-only $dev: buffered write: $e1; O_DIRECT write: $e2"
+	bok "sha=$SHA err=$(echo "$e1" | sed 's/.*: //' | tr ' ' _)"
+}
+
+blk_lbs() {
+	local dev=$1
+	need_dev "$dev"
+	[ "$(sysq "$dev" logical_block_size)" = 4096 ] || fail "logical block size of $dev is $(sysq "$dev" logical_block_size), not 4096"
+	# Block 1 by O_DIRECT, then 512 bytes inside it through the page cache
+	# (a read-modify-write of the 4 KiB sector); the sector must read
+	# back as the merge of both.
+	head -c 4096 /dev/urandom > /tmp/blk.a
+	head -c 512 /dev/urandom > /tmp/blk.b
+	cp /tmp/blk.a /tmp/blk.want
+	dd if=/tmp/blk.b of=/tmp/blk.want bs=512 seek=1 count=1 conv=notrunc 2>/dev/null
+	dd if=/tmp/blk.a of="/dev/$dev" bs=4096 seek=1 count=1 oflag=direct conv=notrunc 2>/tmp/blk.err ||
+		fail "a 4 KiB O_DIRECT write failed: $(head -n 1 /tmp/blk.err)"
+	dd if=/tmp/blk.b of="/dev/$dev" bs=512 seek=9 count=1 conv=notrunc,fsync 2>/tmp/blk.err ||
+		fail "a 512-byte write inside a 4 KiB sector failed: $(head -n 1 /tmp/blk.err)"
+	drop_caches "$dev"
+	[ "$(dd if="/dev/$dev" bs=4096 skip=1 count=1 iflag=direct 2>/dev/null | sha256sum)" = "$(sha256sum < /tmp/blk.want)" ] ||
+		fail "the 4 KiB sector does not read back as the merge of both writes"
+	bok "sha=$(sha256sum < /tmp/blk.want | cut -d' ' -f1)"
+}
+
+blk_gone() {
+	local dev=$1 wait=$2 t0
+	t0=$(now_ms)
+	while [ -e "/dev/$dev" ] || [ -e "/sys/block/$dev" ]; do
+		[ $(( $(now_ms) - t0 )) -lt $((wait * 1000)) ] ||
+			fail "/dev/$dev still there after $wait s"
+		sleep 0.2
+	done
+	bok "ms=$(( $(now_ms) - t0 ))"
+}
+
+# load_loop NAME CPU DD_ARGS...: repeat one dd until it fails; its status
+# and messages go to /tmp/blk.load.NAME.{rc,err}.
+load_loop() {
+	local name=$1 cpu=$2
+	shift 2
+	rm -f "/tmp/blk.load.$name.rc"
+	: > "/tmp/blk.load.$name.err"
+	(
+		rc=0
+		while [ $rc = 0 ]; do
+			taskset -c "$cpu" dd "$@" 2>> "/tmp/blk.load.$name.err"
+			rc=$?
+		done
+		echo $rc > "/tmp/blk.load.$name.rc"
+	) &
+	BLK_LOADS="$BLK_LOADS $name:$!"
+}
+
+blk_load() {
+	local dev=$1 mib=$2
+	need_dev "$dev"
+	BLK_LOADS=
+	load_loop dwrite 0 if=/dev/zero of="/dev/$dev" bs=64k count=$((mib * 16)) oflag=direct conv=notrunc
+	load_loop bwrite 1 if=/dev/zero of="/dev/$dev" bs=1M count="$mib" seek="$mib" conv=fsync,notrunc
+	load_loop dread 1 if="/dev/$dev" of=/dev/null bs=64k count=$((mib * 16)) iflag=direct
+	sleep 1
+	bok "pids=$(echo $BLK_LOADS | tr ' ' ,)"
+}
+
+blk_load_wait() {
+	local wait=$1 t0 l name alive rcs= eio=0
+	t0=$(now_ms)
+	while :; do
+		alive=
+		for l in $BLK_LOADS; do
+			kill -0 "${l#*:}" 2>/dev/null && alive="$alive ${l%:*}"
+		done
+		[ -z "$alive" ] && break
+		if [ $(( $(now_ms) - t0 )) -ge $((wait * 1000)) ]; then
+			say "$(ps -o pid,stat,args 2>/dev/null | grep -E ' dd ' | grep -v grep | head -n 3 | tr '\n' ';')"
+			for l in $BLK_LOADS; do
+				kill "${l#*:}" 2>/dev/null
+			done
+			fail "load still running after $wait s:$alive"
+		fi
+		sleep 0.2
+	done
+	for l in $BLK_LOADS; do
+		name=${l%:*}
+		rcs="$rcs${rcs:+,}$name:$(cat "/tmp/blk.load.$name.rc" 2>/dev/null || echo '?')"
+		grep -q -i -E 'I/O error|Input/output error' "/tmp/blk.load.$name.err" && eio=$((eio + 1))
+		say "load $name ended: $(grep -v records "/tmp/blk.load.$name.err" | tail -n 1)"
+	done
+	BLK_LOADS=
+	bok "rcs=$rcs eio=$eio ms=$(( $(now_ms) - t0 ))"
+}
+
+blk_dmesg() {
+	local bad
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|ring disabled|general protection' | head -n 3)
+	[ -z "$bad" ] || fail "kernel log: $(echo "$bad" | tr '\n' ' ')"
+	bok "clean=1"
+}
+
+SEQ=0
+step blk-ready
+bok "cpus=$(nproc)"
+while :; do
+	cmd=$(xs_read data/blk-cmd 2>/dev/null) || cmd=
+	# shellcheck disable=SC2086
+	set -- $cmd
+	if [ $# -lt 2 ] || ! [ "$1" -gt "$SEQ" ] 2>/dev/null; then
+		sleep 0.25
+		continue
+	fi
+	SEQ=$1
+	verb=$2
+	shift 2
+	step "$verb"
+	case $verb in
+	info) blk_info "$@" ;;
+	wr-seq) blk_wr_seq "$@" ;;
+	rd-seq) blk_rd_seq "$@" ;;
+	wr-at) blk_wr_at "$@" ;;
+	rd-at | sum) blk_rd_at_cmd "$@" ;;
+	copy) blk_copy "$@" ;;
+	wr-rand) blk_wr_rand "$@" ;;
+	rings) blk_rings "$@" ;;
+	discard) blk_discard "$@" ;;
+	ro) blk_ro "$@" ;;
+	lbs) blk_lbs "$@" ;;
+	gone) blk_gone "$@" ;;
+	load) blk_load "$@" ;;
+	load-wait) blk_load_wait "$@" ;;
+	dmesg) blk_dmesg ;;
+	done) bok "served=$SEQ"; break ;;
+	*) fail "unknown command '$verb'" ;;
+	esac
+done

@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# dom0 helpers for the block scenarios (bash, sourced by a dom0.sh after
+# dom0/lib.sh): they drive guest.sh of this directory (see its header for
+# the command protocol) and look at the backing files and the stock
+# blkback's statistics. Not a guest script (no .sh suffix).
+#
+#   blk_ready NAME TIMEOUT            wait until the guest serves commands
+#   blk_cmd NAME TIMEOUT VERB ARG...  run one command; TB_LINE is its
+#                                     XPV-OK line (read fields with tb_field)
+#   blk_img NAME DEV                  backing file tb_guest_create made
+#   blk_sha FILE OFF MIB              sha256 of MIB MiB at OFF MiB of FILE
+#   blk_alloc FILE                    bytes allocated to FILE (stat %b)
+#   blk_zero FILE OFF MIB             true when that range reads as zeros
+#   blk_devid DEV                     xvdX -> Xen device id (51712 + 16 X)
+#   blk_back_stat NAME DEV KEY        stock blkback's statistics/KEY
+#   blk_attach NAME SPEC              xl block-attach, bounded to 90 s
+#   blk_detach NAME DEV [--force]     xl block-detach, bounded to 90 s; sets
+#                                     BLK_DETACH_S (seconds it took)
+
+declare -A BLK_SEQ
+
+blk_ready() {
+	BLK_SEQ[$1]=0
+	tb_wait_console "$1" 'XPV-OK blk-ready seq=0' "$2"
+}
+
+blk_cmd() {
+	local name=$1 timeout=$2 seq
+	shift 2
+	seq=$(( ${BLK_SEQ[$name]:-0} + 1 ))
+	BLK_SEQ[$name]=$seq
+	tb_console_mark "$name"
+	tb_log "blk $name #$seq: $*"
+	tb_xs_write "$name" blk-cmd "$seq $*"
+	# A guest that dies and is restarted (on_reboot) starts over at seq 0.
+	tb_wait_console "$name" "XPV-OK $1 seq=$seq( |\$)|XPV-GUEST-INIT" "$timeout"
+	[[ $TB_LINE == *XPV-GUEST-INIT* ]] &&
+		tb_fail "guest $name restarted during '$*'$(blk_death)"
+	tb_log "blk $name #$seq: ${TB_LINE#*seq=$seq}"
+}
+
+# Why a guest restarted, from Xen's log: the triple fault and its RIP.
+blk_death() {
+	local tf
+	tf=$(xl dmesg 2>/dev/null | grep -A4 'Triple fault' | grep -E 'Triple fault|RIP:|rdi:' |
+		tail -n 3 | tr -s ' ' | tr '\n' ' ')
+	[ -n "$tf" ] && echo " (Xen: $tf)"
+	return 0
+}
+
+blk_img() { echo "/var/lib/xen/images/$1-$2.img"; }
+
+blk_sha() {
+	dd if="$1" bs=1M skip="$2" count="$3" 2>/dev/null | sha256sum | cut -d' ' -f1
+}
+
+blk_alloc() { echo $(( $(stat -c %b "$1") * $(stat -c %B "$1") )); }
+
+blk_zero() {
+	[ "$(dd if="$1" bs=1M skip="$2" count="$3" 2>/dev/null | tr -d '\0' | head -c 1 | wc -c)" = 0 ]
+}
+
+blk_devid() {
+	local l=${1#xvd}
+	printf '%d\n' $(( 51712 + 16 * ($(printf '%d' "'$l") - 97) ))
+}
+
+blk_back_stat() {
+	cat "/sys/bus/xen-backend/devices/vbd-$(tb_domid "$1")-$(blk_devid "$2")/statistics/$3" 2>/dev/null
+}
+
+blk_attach() {
+	local name=$1 spec=$2
+	tb_log "xl block-attach $name '$spec'"
+	timeout 90 xl block-attach "$name" "$spec" > "$TB/attach.log" 2>&1 ||
+		tb_fail "xl block-attach $name '$spec' failed: $(tail -n 3 "$TB/attach.log" | tr '\n' ' ')"
+}
+
+blk_detach() {
+	local name=$1 dev=$2 t0
+	shift 2
+	t0=$(tb_now)
+	tb_log "xl block-detach $* $name $dev"
+	timeout 90 xl block-detach "$@" "$name" "$dev" > "$TB/detach.log" 2>&1 ||
+		tb_fail "xl block-detach $* $name $dev failed: $(tail -n 3 "$TB/detach.log" | tr '\n' ' ')"
+	BLK_DETACH_S=$(tb_calc "$(tb_now) - $t0")
+}
