@@ -127,6 +127,8 @@ static inline int xblk_f_get(struct xblk_ctx *c, uint64_t *seq)
 
 static inline bool xblk_f_final(struct xblk_ctx *c, u32 grace, u32 *polls)
 {
+	if (!grace)	/* plain: the final check drivers use today */
+		return tblk_front_final_check(&c->f);
 	return tblk_front_final_check_grace(&c->f, grace, polls);
 }
 
@@ -156,6 +158,8 @@ static inline bool xblk_b_push(struct xblk_ctx *c)
 
 static inline bool xblk_b_final(struct xblk_ctx *c, u32 grace, u32 *polls)
 {
+	if (!grace)	/* plain: the final check drivers use today */
+		return tblk_back_final_check(&c->b);
 	return tblk_back_final_check_grace(&c->b, grace, polls);
 }
 
@@ -183,6 +187,8 @@ static inline int xnet_f_get(struct xnet_ctx *c, uint64_t *seq)
 
 static inline bool xnet_f_final(struct xnet_ctx *c, u32 grace, u32 *polls)
 {
+	if (!grace)	/* plain: the final check drivers use today */
+		return tnet_front_final_check(&c->f);
 	return tnet_front_final_check_grace(&c->f, grace, polls);
 }
 
@@ -212,6 +218,8 @@ static inline bool xnet_b_push(struct xnet_ctx *c)
 
 static inline bool xnet_b_final(struct xnet_ctx *c, u32 grace, u32 *polls)
 {
+	if (!grace)	/* plain: the final check drivers use today */
+		return tnet_back_final_check(&c->b);
 	return tnet_back_final_check_grace(&c->b, grace, polls);
 }
 
@@ -242,6 +250,8 @@ static inline int vblk_f_get(struct vring_ctx *c, uint64_t *seq)
 
 static inline bool vblk_f_final(struct vring_ctx *c, u32 grace, u32 *polls)
 {
+	if (!grace)	/* plain: the final check drivers use today */
+		return vring_drv_final_check(&c->d);
 	return vring_drv_final_check_grace(&c->d, grace, polls);
 }
 
@@ -271,6 +281,8 @@ static inline bool vblk_b_push(struct vring_ctx *c)
 
 static inline bool vblk_b_final(struct vring_ctx *c, u32 grace, u32 *polls)
 {
+	if (!grace)	/* plain: the final check drivers use today */
+		return vring_dev_final_check(&c->v);
 	return vring_dev_final_check_grace(&c->v, grace, polls);
 }
 
@@ -315,6 +327,12 @@ static inline bool vnet_b_put(struct vring_ctx *c, uint64_t seq)
 
 	return vring_dev_put(&c->v, &r, sizeof(r));
 }
+
+/*
+ * The *_final() operations run the plain final check when grace is 0 (so
+ * the plain variants test exactly what drivers call today) and the
+ * poll-before-arm helper otherwise.
+ */
 
 /* ---- the two loops, instantiated per kind -------------------------- */
 
