@@ -360,9 +360,11 @@ static void target_line(const char *what, const struct summary *s, int ng,
 	       per_config(buf, sizeof(buf), s, ng, fmt, off), target_s,
 	       metb ? "met" : "not met");
 	if (b > 0)
-		printf(" with grace %u; plain hold-off: %s", s[b].grace,
+		printf(", best grace %u; plain hold-off: %s", s[b].grace,
 		       met0 ? "met" : "not met");
-	else if (b < 0)
+	else if (b == 0)
+		printf(", best plain hold-off");
+	else
 		printf(", no configuration ran correctly");
 	printf(")\n");
 }
