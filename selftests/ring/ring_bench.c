@@ -413,8 +413,8 @@ int main(int argc, char **argv)
 	printf("# poll-before-arm grace: one poll of an idle ring %.1f ns; grace",
 	       poll_ns);
 	for (g = 1; g < ng; g++)
-		printf(" %u polls = at most %.1f us", graces[g],
-		       graces[g] * poll_ns / 1000);
+		printf("%s %u polls = at most %.1f us", g > 1 ? "," : "",
+		       graces[g], graces[g] * poll_ns / 1000);
 	printf(" per idle entry\n");
 	printf("# %-6s %4s %3s %-6s %-5s %5s %10s %8s %10s %12s %8s %7s %7s | %10s %8s %12s %6s\n",
 	       "entry", "slot", "bat", "notify", "wait", "grace", "req/s",
