@@ -53,7 +53,7 @@
  */
 #ifndef xpv_ring_relax
 #ifdef __KERNEL__
-#include <asm/processor.h>
+#include <linux/processor.h>
 #define xpv_ring_relax()	cpu_relax()
 #elif defined(__x86_64__) || defined(__i386__)
 #define xpv_ring_relax()	__builtin_ia32_pause()
