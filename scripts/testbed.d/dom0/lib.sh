@@ -172,6 +172,10 @@ tb_postmortem() {
 	what=$(tr -d '\r' < "$f" | grep -E -m1 'BUG:|Oops|Kernel panic|general protection|double fault|stack guard' | sed 's/^\[ *[0-9.]*\] //')
 	rip=$(tr -d '\r' < "$f" | grep -E -m1 'RIP: ' | sed 's/^\[ *[0-9.]*\] //')
 	[ -n "$what" ] && echo "; console: $what${rip:+ ($rip)}"
+	# A triple fault restarts a guest (Xen's default action is reboot), so
+	# it "disappears"; say so, with the RIP of Xen's dump.
+	what=$(xl dmesg 2>/dev/null | tr -d '\r' | grep -A6 'Triple fault' | grep -E 'Triple fault|RIP:' | tail -n 2 | sed 's/^(XEN) *//' | tr '\n' ' ')
+	[ -n "$what" ] && echo "; Xen: $what"
 	return 0
 }
 
