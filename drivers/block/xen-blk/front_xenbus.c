@@ -726,17 +726,24 @@ static bool blkfront_rings_sound(struct xpv_blkfront_info *info)
  */
 static void blkfront_begin_close(struct xpv_blkfront_info *info)
 {
-	unsigned int i;
+	unsigned int i, inflight = 0;
 
 	if (info->closing)
 		return;
 	info->closing = true;
 	info->close_deadline = jiffies + msecs_to_jiffies(XPV_BLKFRONT_DRAIN_MS);
 	for (i = 0; i < info->nr_rings; i++) {
-		spin_lock_irq(&info->rings[i].lock);
-		info->rings[i].closing = true;
-		spin_unlock_irq(&info->rings[i].lock);
+		struct xpv_blkfront_ring *ring = &info->rings[i];
+
+		spin_lock_irq(&ring->lock);
+		ring->closing = true;
+		if (ring->shadow)
+			inflight += ring->tab.nr - ring->tab.nr_free;
+		spin_unlock_irq(&ring->lock);
 	}
+	dev_info(&info->xbdev->dev,
+		 "back end closing: %u request(s) in flight may drain for %u ms\n",
+		 inflight, XPV_BLKFRONT_DRAIN_MS);
 	mod_delayed_work(system_wq, &info->close_work,
 			 blkfront_rings_idle(info) ? 0 :
 			 msecs_to_jiffies(XPV_BLKFRONT_DRAIN_MS));
@@ -763,6 +770,7 @@ static void blkfront_close_work(struct work_struct *work)
 			 XPV_BLKFRONT_DRAIN_MS);
 	}
 	blkfront_close_now(info);
+	dev_info(&info->xbdev->dev, "closed\n");
 out_unlock:
 	mutex_unlock(&info->mutex);
 }

@@ -13,6 +13,10 @@
 #   blk_zero FILE OFF MIB             true when that range reads as zeros
 #   blk_devid DEV                     xvdX -> Xen device id (51712 + 16 X)
 #   blk_back_stat NAME DEV KEY        stock blkback's statistics/KEY
+#   blk_mode NAME DEV TEXT PERSISTENT our front end's connect line for DEV
+#                                     (the XPV-INFO of "info") contains
+#                                     TEXT, and stock blkback logged
+#                                     "persistent grants" for it (yes|no)
 #   blk_attach NAME SPEC              xl block-attach, bounded to 90 s
 #   blk_detach NAME DEV [--force]     xl block-detach, bounded to 90 s; sets
 #                                     BLK_DETACH_S (seconds it took)
@@ -69,6 +73,39 @@ blk_back_stat() {
 	cat "/sys/bus/xen-backend/devices/vbd-$(tb_domid "$1")-$(blk_devid "$2")/statistics/$3" 2>/dev/null
 }
 
+blk_mode() {
+	local name=$1 dev=$2 text=$3 want=$4 line back
+	line=$(grep -a "XPV-INFO .* $dev: " "$TB_STAMPS/$name.log" | tail -n 1)
+	[[ $line == *"$text"* ]] || tb_fail "$dev: the front end's line '${line#*XPV-INFO }' lacks '$text'"
+	back=$(dmesg | grep "backend/vbd/$(tb_domid "$name")/$(blk_devid "$dev"):" | tail -n 1)
+	if [ "$want" = yes ]; then
+		[[ $back == *"persistent grants"* ]] || tb_fail "$dev: blkback does not use persistent grants: $back"
+	else
+		[[ $back == *"persistent grants"* ]] && tb_fail "$dev: blkback uses persistent grants: $back"
+	fi
+	tb_log "$dev: ${line#*XPV-INFO } / ${back:-no blkback line}"
+}
+
+# After a failure: both ends' xenbus states and the guest's kernel log
+# (best effort, bounded; never fails itself).
+blk_diag() {
+	local name=$1 dev=$2 id devid seq i
+	id=$(tb_domid "$name")
+	devid=$(blk_devid "$dev")
+	tb_log "diag $dev: back state $(xenstore-read "/local/domain/0/backend/vbd/$id/$devid/state" 2>&1)," \
+		"front state $(xenstore-read "/local/domain/$id/device/vbd/$devid/state" 2>&1)"
+	xl block-list "$name" >&2 2>&1
+	[ -n "$id" ] || return 0
+	seq=$(( ${BLK_SEQ[$name]:-0} + 1 ))
+	BLK_SEQ[$name]=$seq
+	xenstore-write "/local/domain/$id/data/blk-cmd" "$seq klog 40" 2>/dev/null || return 0
+	for i in $(seq 100); do
+		[ "$(tb_console_count "$name" "XPV-OK klog seq=$seq( |\$)")" -gt 0 ] && break
+		sleep 0.2
+	done
+	grep -a "XPV-INFO klog:" "$TB_STAMPS/$name.log" | tail -n 40 | sed 's/^[0-9.]* //' >&2
+}
+
 blk_attach() {
 	local name=$1 spec=$2
 	tb_log "xl block-attach $name '$spec'"
@@ -81,7 +118,9 @@ blk_detach() {
 	shift 2
 	t0=$(tb_now)
 	tb_log "xl block-detach $* $name $dev"
-	timeout 90 xl block-detach "$@" "$name" "$dev" > "$TB/detach.log" 2>&1 ||
+	if ! timeout 90 xl block-detach "$@" "$name" "$dev" > "$TB/detach.log" 2>&1; then
+		blk_diag "$name" "$dev"
 		tb_fail "xl block-detach $* $name $dev failed: $(tail -n 3 "$TB/detach.log" | tr '\n' ' ')"
+	fi
 	BLK_DETACH_S=$(tb_calc "$(tb_now) - $t0")
 }

@@ -14,6 +14,7 @@ IMG=/var/lib/xen/images
 MIB=256			# sequential write and read-back
 DISK=288		# xvda, MiB
 FLUSH_AT=272		# MiB offset of the flush-durability write
+FUA_AT=264		# MiB offset of the FUA writes
 RAND_REGION=32		# MiB the random writes land in
 RAND_N=400		# random 4 KiB writes
 
@@ -94,6 +95,17 @@ tb_log "backing file allocation: $a0 -> $a1 bytes; blkback ds_req $ds0 -> $ds1"
 blk_zero "$img" 64 128 || tb_fail "the discarded range of the backing file does not read as zeros"
 tb_metric discard_freed_MiB $(( (a0 - a1) >> 20 )) MiB
 
+tb_step cdrom
+blk_attach $G "format=raw, vdev=xvde, access=ro, devtype=cdrom, target=$pat"
+blk_cmd $G 90 info xvde
+[ "$(tb_field ro)" = 1 ] && [ "$(tb_field removable)" = 1 ] ||
+	tb_fail "the CD-ROM xvde shows ro=$(tb_field ro) removable=$(tb_field removable), want 1 and 1"
+blk_mode $G xvde "cdrom" yes
+blk_cmd $G 60 sum xvde 0 1
+[ "$(tb_field sha)" = "$p1" ] || tb_fail "the CD-ROM reads sha256 $(tb_field sha), its file holds $p1"
+blk_detach $G xvde
+blk_cmd $G 90 gone xvde 60
+
 tb_step hot-unplug-idle
 blk_detach $G xvdb
 blk_cmd $G 90 gone xvdb 60
@@ -120,8 +132,13 @@ blk_cmd $G 60 sum xvdc 8 8
 [ "$(blk_sha "$lbs_img" 8 8)" = "$p8" ] || tb_fail "the 4 KiB-sector disk's file does not hold what the guest wrote"
 
 tb_step beyond-2tib
+# This disk bounces its data through a pool without persistent grants
+# (trusted=N): neither end asks for them.
+blk_cmd $G 30 param xpv_blkfront feature_persistent N
+blk_cmd $G 30 param xpv_blkfront trusted N
 blk_attach $G "format=raw, vdev=xvdd, access=rw, target=$big_img"
 blk_cmd $G 90 info xvdd
+blk_mode $G xvdd "bounce grants" no
 [ "$(tb_field size)" = $((3 << 40)) ] || tb_fail "xvdd has $(tb_field size) bytes, want $((3 << 40))"
 blk_cmd $G 120 copy xvdd xvdb 1 $big_last
 blk_cmd $G 60 sum xvdd $big_last 1
@@ -137,8 +154,12 @@ blk_cmd $G 120 load-wait 60
 tb_log "load under detach: $TB_LINE"
 blk_cmd $G 60 gone xvdc 30
 tb_step hot-replug-load
+# Back again with direct grants of the guest's pages (no pool).
+blk_cmd $G 30 param xpv_blkfront trusted Y
 blk_attach $G "format=raw, vdev=xvdc, access=rw, target=$lbs_loop"
 blk_cmd $G 90 info xvdc
+blk_mode $G xvdc "0 bounce grants" no
+blk_cmd $G 30 param xpv_blkfront feature_persistent Y
 blk_cmd $G 120 copy xvdc xvdb 4 16
 blk_cmd $G 60 sum xvdc 16 4
 s4=$(blk_sha "$pat" 0 4)
@@ -156,6 +177,17 @@ blk_cmd $G 60 gone xvdd 30
 
 tb_step kernel-log
 blk_cmd $G 30 dmesg
+
+tb_step fua
+f0=$(blk_back_stat $G xvda f_req)
+blk_cmd $G 300 fua xvda $FUA_AT 1
+fsum=$(tb_field sha)
+f1=$(blk_back_stat $G xvda f_req)
+tb_log "blkback f_req $f0 -> $f1 for $(tb_field writes) FUA writes"
+[ $(( ${f1:-0} - ${f0:-0} )) -ge "$(tb_field writes)" ] ||
+	tb_fail "$(tb_field writes) FUA writes brought only $(( ${f1:-0} - ${f0:-0} )) flushes to blkback"
+[ "$(blk_sha "$img" $FUA_AT 1)" = "$fsum" ] || tb_fail "the FUA writes are not in the backing file"
+tb_metric fua_writes_per_s "$(tb_calc "$(tb_field writes) * 1000 / $(tb_field ms)")" writes/s
 
 tb_step flush-durability
 f0=$(blk_back_stat $G xvda f_req)
