@@ -22,8 +22,10 @@ die() { printf '[xpv] error: %s\n' "$*" >&2; exit 1; }
 # holding the lock can call another that asks for it.
 heavy_lock() {
 	[ -n "${XPV_HEAVY_LOCKED:-}" ] && return 0
+	# XPV_HEAVY_LOCK: a second cache (a work tree of its own) still
+	# takes turns with the first.
 	mkdir -p "$XPV_CACHE"
-	exec 9>"$XPV_CACHE/heavy.lock"
+	exec 9>"${XPV_HEAVY_LOCK:-$XPV_CACHE/heavy.lock}"
 	if ! flock -n 9; then
 		log "waiting for another kernel build or QEMU run to finish"
 		flock 9
