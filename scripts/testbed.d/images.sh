@@ -32,7 +32,7 @@ MULTIARCH=x86_64-linux-gnu
 DOM0_HOST_BINS=(/usr/bin/bash /usr/bin/flock /usr/sbin/losetup /usr/sbin/ip
 	/usr/sbin/bridge /usr/bin/stat /usr/bin/readlink /usr/bin/timeout)
 DOM0_XEN_BINS=(xl xenstored xenconsoled xenconsole xen-init-dom0
-	libxl-save-helper)
+	libxl-save-helper xenctx)
 DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
 	xen-blkback xen-netback loop bridge 9p 9pnet_virtio virtio_pci null_blk)
 GUEST_MODULES=(xen-blkfront xen-netfront)

@@ -181,6 +181,42 @@ tb_postmortem() {
 
 tb_domid() { xl domid "$1" 2>/dev/null; }
 
+# tb_diag_guest NAME: what a guest that stopped answering is doing, into
+# $TB/diag-NAME.txt (best effort, bounded, never fails): every vCPU's
+# registers and stack with symbols (xenctx), the xenstore keys under its
+# domain (which drivers got far enough to write theirs), and Xen's event
+# channel and vCPU dumps (debug keys e and q, in serial.log and here).
+tb_diag_guest() {
+	local name=$1 id kind map f v
+	id=$(tb_domid "$name")
+	[ -n "$id" ] || return 0
+	f=$TB/diag-$name.txt
+	kind=$(cat "$TB_GUESTS/$name.kernel" 2>/dev/null)
+	map=$TBIN/kernels/${kind:-stock}-System.map
+	{
+		echo "== $name (domain $id, kernel ${kind:-?}): xl list"
+		xl list "$name" 2>&1
+		for v in $(seq 0 $(( $(xl list "$name" 2>/dev/null | awk 'NR == 2 { print $4 }') - 1 ))); do
+			echo "== vCPU $v (xenctx)"
+			if [ -f "$map" ]; then
+				timeout 20 /usr/lib/xen-4.17/bin/xenctx -s "$map" -S -a "$id" "$v" 2>&1 | head -n 120
+			else
+				timeout 20 /usr/lib/xen-4.17/bin/xenctx -S -a "$id" "$v" 2>&1 | head -n 120
+			fi
+		done
+		echo "== xenstore-ls /local/domain/$id"
+		timeout 10 xenstore-ls -f "/local/domain/$id" 2>&1 | head -n 80
+		echo "== xl debug-keys e q (Xen's event channels and vCPUs)"
+		xl debug-keys e > /dev/null 2>&1
+		xl debug-keys q > /dev/null 2>&1
+		sleep 1
+		xl dmesg 2>&1 | tail -n 400
+	} > "$f" 2>&1
+	tb_log "diagnostics of $name in $(basename "$f"):"
+	grep -E "^== |RIP|rip:|Call Trace|^ *\[<|^ *ffffffff" "$f" | head -n 40 >&2
+	return 0
+}
+
 # The state column of xl list ("r-----", "--p---", "---c--"...), empty when
 # the domain does not exist.
 tb_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
@@ -222,6 +258,7 @@ tb_guest_create() {
 		echo "$idx" > "$TB_GUESTS/$name.idx"
 	fi
 	f=$(tb_kernel_path "$kernel") || exit 1
+	echo "$kernel" > "$TB_GUESTS/$name.kernel"
 	cfg=$TB/guests/$name.cfg
 	{
 		echo "name = \"$name\""
@@ -299,6 +336,7 @@ tb_wait_console() {
 		if [ ${EPOCHREALTIME/./} -ge $deadline ]; then
 			tb_console_tail "$name"
 			st=$(tb_state "$name")
+			[ -n "$st" ] && tb_diag_guest "$name"
 			tb_fail "timed out after ${timeout} s waiting for /$re/ on $name's console (domain state: ${st:-gone})$(tb_postmortem "$name")"
 		fi
 		tick=$((tick + 1))
