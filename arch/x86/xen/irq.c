@@ -147,6 +147,12 @@ static int xpv_cpu_prepare(unsigned int cpu)
 		pr_err("CPU %u: cannot set its upcall vector (%d)\n", cpu, rc);
 		return -ENODEV;
 	}
+	/* Before the timer VIRQ is bound: FIFO needs the control block. */
+	rc = xpv_evtchn_prepare_cpu(cpu);
+	if (rc) {
+		pr_err("CPU %u: no event channels (%d)\n", cpu, rc);
+		return -ENODEV;
+	}
 	return xpv_time_prepare_cpu(cpu);
 }
 
