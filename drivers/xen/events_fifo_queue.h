@@ -21,6 +21,10 @@
  * port); a zero LINK ends the queue.  It remembers its position per queue
  * (the local head), so HEAD is read only when a queue was empty.
  *
+ * Masking is the guest's: it sets MASKED at will, but clears it itself only
+ * as xpv_fifo_unmask_local() says; everything else goes through
+ * EVTCHNOP_unmask.
+ *
  * The event array and the control block are written by Xen while the guest
  * reads them, so nothing read from them is trusted:
  *  - a HEAD or LINK value outside the event array is never followed: the
@@ -44,6 +48,97 @@
 #define XPV_FIFO_NR_PORTS	(XPV_FIFO_LINK_MASK + 1)
 #define XPV_FIFO_NR_QUEUES	16
 #define XPV_FIFO_QUEUE_BITS	((1U << XPV_FIFO_NR_QUEUES) - 1)
+
+/* Local unmask attempts while Xen holds a word BUSY, then the hypercall. */
+#define XPV_FIFO_UNMASK_TRIES	4
+
+/*
+ * Where a port's event word lives: the array is a list of pages, each
+ * holding @words_per_page words, port N being word N of the whole list.
+ */
+static inline unsigned int xpv_fifo_port_page(unsigned int port,
+					      unsigned int words_per_page)
+{
+	return port / words_per_page;
+}
+
+static inline unsigned int xpv_fifo_port_slot(unsigned int port,
+					      unsigned int words_per_page)
+{
+	return port % words_per_page;
+}
+
+/**
+ * xpv_fifo_long_bit() - a word's bit seen through the page as longs
+ * @slot: the word's index in its (long-aligned) page
+ * @nr: the bit in the word
+ * @words_per_long: event words in one long (2 on 64-bit, 1 on 32-bit)
+ * @idx: set to the index of the long in the page that holds the word
+ *
+ * Bit operations that take an aligned long (the kernel's sync_*_bit())
+ * address the word this way; little-endian, so the word at the higher
+ * address is the upper half of the long.
+ *
+ * Return: the bit in that long.
+ */
+static inline unsigned int xpv_fifo_long_bit(unsigned int slot,
+					     unsigned int nr,
+					     unsigned int words_per_long,
+					     unsigned int *idx)
+{
+	*idx = slot / words_per_long;
+	return nr + 32 * (slot % words_per_long);
+}
+
+/**
+ * struct xpv_fifo_word_ops - atomic access to one event word
+ * @read: the word's value
+ * @exchange: compare-and-exchange: store @new if the word holds @old;
+ *            return the value found
+ */
+struct xpv_fifo_word_ops {
+	unsigned int (*read)(void *word);
+	unsigned int (*exchange)(void *word, unsigned int old, unsigned int new);
+};
+
+/**
+ * xpv_fifo_unmask_local() - clear MASKED where the guest may do it itself
+ * @ops: atomic access to the word
+ * @word: passed to @ops
+ * @tries: compare-and-exchange attempts before giving up
+ *
+ * The guest may clear MASKED only while the event is not PENDING (a
+ * pending event must be queued, which only Xen does: EVTCHNOP_unmask) and
+ * while Xen does not hold the word BUSY (Xen sets BUSY on a queue's tail
+ * while it links another event onto it, so that the guest's unmasking
+ * cannot keep Xen's own exchange on that word failing).  The exchange
+ * expects BUSY clear, so it fails while Xen holds BUSY, and it fails too
+ * when Xen raises PENDING under it: the loop then looks again.  Xen sets
+ * PENDING before it tests MASKED, so an event raised after the exchange
+ * sees the port unmasked and is queued by Xen itself.
+ *
+ * Return: 0 when the word is unmasked (already, or now by the guest), 1
+ * when the caller must unmask through Xen: the event is pending, or the
+ * word stayed BUSY (or kept changing) for @tries attempts.
+ */
+static inline int xpv_fifo_unmask_local(const struct xpv_fifo_word_ops *ops,
+					void *word, unsigned int tries)
+{
+	unsigned int old = ops->read(word), want, seen;
+
+	while (tries--) {
+		if (!(old & (1U << XPV_FIFO_MASKED)))
+			return 0;
+		if (old & (1U << XPV_FIFO_PENDING))
+			return 1;
+		want = old & ~(1U << XPV_FIFO_BUSY);
+		seen = ops->exchange(word, want, want & ~(1U << XPV_FIFO_MASKED));
+		if (seen == want)
+			return 0;
+		old = seen;
+	}
+	return 1;
+}
 
 /**
  * struct xpv_fifo_queues - one vCPU's position in its queues

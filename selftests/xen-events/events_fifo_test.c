@@ -24,6 +24,7 @@
 #define W_PENDING	(1U << XPV_FIFO_PENDING)
 #define W_MASKED	(1U << XPV_FIFO_MASKED)
 #define W_LINKED	(1U << XPV_FIFO_LINKED)
+#define W_BUSY		(1U << XPV_FIFO_BUSY)
 
 struct sim;
 typedef void (*sim_hook)(struct sim *s, unsigned int port);
@@ -98,15 +99,32 @@ static void xen_unmask(struct sim *s, unsigned int port)
 	}
 }
 
-/* The guest's unmask: locally unless pending, else the hypercall. */
+/* Plain access to a simulated word, for the guest's unmask below. */
+static unsigned int word_read(void *word)
+{
+	return *(uint32_t *)word;
+}
+
+static unsigned int word_cmpxchg(void *word, unsigned int old, unsigned int new)
+{
+	uint32_t *w = word, seen = *w;
+
+	if (seen == old)
+		*w = new;
+	return seen;
+}
+
+static const struct xpv_fifo_word_ops word_ops = {
+	.read		= word_read,
+	.exchange	= word_cmpxchg,
+};
+
+/* The guest's unmask, as the kernel does it: the header, else Xen. */
 static void guest_unmask(struct sim *s, unsigned int port)
 {
-	if (!(s->word[port] & W_MASKED))
-		return;
-	if (s->word[port] & W_PENDING)
+	if (xpv_fifo_unmask_local(&word_ops, &s->word[port],
+				  XPV_FIFO_UNMASK_TRIES))
 		xen_unmask(s, port);
-	else
-		s->word[port] &= ~W_MASKED;
 }
 
 static void guest_mask(struct sim *s, unsigned int port)
@@ -656,6 +674,218 @@ TEST_F(fifo, garbage_array_never_leaves_it)
 		ASSERT_EQ(0, consume(s, s->nr_ports + 2 * XPV_FIFO_NR_QUEUES));
 		ASSERT_EQ(0, s->out_of_range);
 	}
+}
+
+/* ---- port -> event word ---- */
+
+TEST(port_to_word_covers_every_port_once)
+{
+	unsigned int wpp, port, page, slot, last_page = 0, last_slot = 0;
+
+	for (wpp = 1024; wpp <= 16384; wpp *= 4) {	/* 4, 16 and 64 KiB pages */
+		for (port = 0; port < XPV_FIFO_NR_PORTS; port++) {
+			page = xpv_fifo_port_page(port, wpp);
+			slot = xpv_fifo_port_slot(port, wpp);
+			ASSERT_LT(slot, wpp);
+			ASSERT_EQ(port, page * wpp + slot);
+			if (port) {
+				/* Consecutive ports: the next slot or the next page. */
+				if (slot) {
+					ASSERT_TRUE(page == last_page &&
+						    slot == last_slot + 1);
+				} else {
+					ASSERT_TRUE(page == last_page + 1 &&
+						    last_slot == wpp - 1);
+				}
+			}
+			last_page = page;
+			last_slot = slot;
+		}
+		/* The ABI's last port is in the last of the pages it needs. */
+		EXPECT_EQ(XPV_FIFO_NR_PORTS / wpp - 1,
+			  xpv_fifo_port_page(XPV_FIFO_NR_PORTS - 1, wpp));
+	}
+	EXPECT_EQ(1, xpv_fifo_port_page(1024, 1024));
+	EXPECT_EQ(0, xpv_fifo_port_slot(1024, 1024));
+	EXPECT_EQ(127, xpv_fifo_port_page(131071, 1024));
+	EXPECT_EQ(1023, xpv_fifo_port_slot(131071, 1024));
+}
+
+/* The bit a long-wide operation touches is the word's own bit. */
+TEST(long_view_addresses_the_word_bit)
+{
+	union {
+		uint64_t l64[4];
+		uint32_t l32[8];
+		uint32_t w[8];
+	} page;
+	const unsigned int bits[] = { 0, 1, 16, XPV_FIFO_LINK_BITS - 1,
+		XPV_FIFO_BUSY, XPV_FIFO_LINKED, XPV_FIFO_MASKED,
+		XPV_FIFO_PENDING };
+	unsigned int slot, b, nr, idx, i;
+
+	if (*(const uint8_t *)&(const uint16_t){ 1 } != 1)
+		SKIP(return, "big-endian host: the long view is x86's");
+	for (slot = 0; slot < 8; slot++) {
+		for (b = 0; b < sizeof(bits) / sizeof(bits[0]); b++) {
+			/* 64-bit longs: two words each. */
+			memset(&page, 0, sizeof(page));
+			nr = xpv_fifo_long_bit(slot, bits[b], 2, &idx);
+			ASSERT_LT(idx, 4);
+			ASSERT_LT(nr, 64);
+			page.l64[idx] |= 1ULL << nr;
+			for (i = 0; i < 8; i++)
+				ASSERT_EQ(i == slot ? 1U << bits[b] : 0, page.w[i]);
+			/* 32-bit longs: one word each. */
+			memset(&page, 0, sizeof(page));
+			nr = xpv_fifo_long_bit(slot, bits[b], 1, &idx);
+			ASSERT_EQ(slot, idx);
+			ASSERT_EQ(bits[b], nr);
+		}
+	}
+}
+
+/* ---- the guest's unmask and Xen's BUSY ---- */
+
+/*
+ * One event word with a scripted Xen acting between the guest's read and
+ * each of its exchanges.
+ */
+struct uword {
+	uint32_t w;
+	unsigned int reads, tries;
+	unsigned int busy_tries;	/* Xen holds BUSY for this many tries */
+	uint32_t raise_at_try;		/* Xen sets PENDING before this try (1-based) */
+	uint32_t link_at_try;		/* Xen links port 77 onto the word before it */
+};
+
+static unsigned int uword_read(void *ctx)
+{
+	struct uword *u = ctx;
+
+	u->reads++;
+	if (u->busy_tries)
+		u->w |= W_BUSY;
+	return u->w;
+}
+
+static unsigned int uword_cmpxchg(void *ctx, unsigned int old, unsigned int new)
+{
+	struct uword *u = ctx;
+	uint32_t seen;
+
+	u->tries++;
+	if (u->tries == u->raise_at_try)
+		u->w |= W_PENDING;
+	if (u->tries == u->link_at_try)
+		u->w = (u->w & ~XPV_FIFO_LINK_MASK) | 77;
+	/* Xen lets go of BUSY after its own exchange. */
+	if (u->busy_tries && u->tries > u->busy_tries)
+		u->w &= ~W_BUSY;
+	seen = u->w;
+	if (seen == old)
+		u->w = new;
+	return seen;
+}
+
+static const struct xpv_fifo_word_ops uword_ops = {
+	.read		= uword_read,
+	.exchange	= uword_cmpxchg,
+};
+
+static int unmask(struct uword *u)
+{
+	return xpv_fifo_unmask_local(&uword_ops, u, XPV_FIFO_UNMASK_TRIES);
+}
+
+TEST(unmask_not_masked_is_nothing)
+{
+	struct uword u = { .w = W_LINKED | 12 };
+
+	EXPECT_EQ(0, unmask(&u));
+	EXPECT_EQ(0, u.tries);
+	EXPECT_EQ(W_LINKED | 12, u.w);
+}
+
+TEST(unmask_idle_word_locally)
+{
+	struct uword u = { .w = W_MASKED | W_LINKED | 12 };
+
+	EXPECT_EQ(0, unmask(&u));
+	EXPECT_EQ(1, u.tries);
+	/* Only MASKED changed: LINKED and LINK are Xen's and stay. */
+	EXPECT_EQ(W_LINKED | 12, u.w);
+}
+
+TEST(unmask_pending_goes_to_xen)
+{
+	struct uword u = { .w = W_MASKED | W_PENDING };
+
+	EXPECT_EQ(1, unmask(&u));
+	EXPECT_EQ(0, u.tries);
+	EXPECT_EQ(W_MASKED | W_PENDING, u.w);
+}
+
+TEST(unmask_waits_for_busy_then_local)
+{
+	struct uword u = { .w = W_MASKED | W_LINKED, .busy_tries = 2 };
+
+	EXPECT_EQ(0, unmask(&u));
+	/* Two exchanges refused while BUSY, the third one took. */
+	EXPECT_EQ(3, u.tries);
+	EXPECT_EQ(W_LINKED, u.w);
+}
+
+TEST(unmask_busy_throughout_goes_to_xen)
+{
+	struct uword u = { .w = W_MASKED | W_LINKED, .busy_tries = 1000 };
+
+	EXPECT_EQ(1, unmask(&u));
+	EXPECT_EQ(XPV_FIFO_UNMASK_TRIES, u.tries);
+	/* The guest never cleared MASKED (nor BUSY, which is Xen's). */
+	EXPECT_EQ(W_MASKED | W_LINKED | W_BUSY, u.w);
+}
+
+TEST(unmask_raced_by_pending_goes_to_xen)
+{
+	struct uword u = { .w = W_MASKED, .raise_at_try = 1 };
+
+	EXPECT_EQ(1, unmask(&u));
+	EXPECT_EQ(1, u.tries);
+	/* Still masked: Xen's EVTCHNOP_unmask will queue the event. */
+	EXPECT_EQ(W_MASKED | W_PENDING, u.w);
+}
+
+TEST(unmask_raced_by_link_keeps_the_link)
+{
+	struct uword u = { .w = W_MASKED | W_LINKED, .link_at_try = 1 };
+
+	EXPECT_EQ(0, unmask(&u));
+	EXPECT_EQ(2, u.tries);
+	EXPECT_EQ(W_LINKED | 77, u.w);
+}
+
+/* In the simulated domain: an event raised while masked is not lost. */
+TEST_F(fifo, unmask_of_pending_port_queues_it_once)
+{
+	struct sim *s = &self->s;
+
+	guest_mask(s, 8);
+	xen_raise(s, 8);
+	xen_raise(s, 8);
+	EXPECT_EQ(0, consume(s, BIG_BUDGET));
+	EXPECT_EQ(0, s->nlog);
+	guest_unmask(s, 8);
+	EXPECT_FALSE(s->word[8] & W_MASKED);
+	EXPECT_EQ(0, consume(s, BIG_BUDGET));
+	ASSERT_EQ(1, s->nlog);
+	EXPECT_EQ(8, s->log[0]);
+	/* Not pending: unmasked locally, nothing queued. */
+	guest_mask(s, 8);
+	guest_unmask(s, 8);
+	EXPECT_FALSE(s->word[8] & W_MASKED);
+	EXPECT_EQ(0, consume(s, BIG_BUDGET));
+	EXPECT_EQ(1, s->nlog);
 }
 
 /* ---- random sequences against a model ---- */
