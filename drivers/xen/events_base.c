@@ -692,6 +692,21 @@ int xpv_evtchn_prepare_cpu(unsigned int cpu)
 }
 
 /**
+ * xpv_evtchn_dead_cpu() - hand on the events left to a vCPU that went offline
+ * @cpu: the Linux CPU that went offline
+ *
+ * FIFO: events Xen had queued for the vCPU before its ports moved to other
+ * vCPUs are queued again where their ports are bound now.  Called from the
+ * CPU hotplug "dead" stage, on the CPU that took @cpu down, after @cpu's
+ * own VIRQs were unbound.  Process context.
+ */
+void xpv_evtchn_dead_cpu(unsigned int cpu)
+{
+	if (xpv_evtchn_ops->dead_cpu)
+		xpv_evtchn_ops->dead_cpu(cpu);
+}
+
+/**
  * xpv_evtchn_init() - choose the event-channel ABI for the boot vCPU
  *
  * FIFO when Xen accepts the boot vCPU's control block (and "xpv.evtchn=2l"

@@ -25,6 +25,7 @@
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
 #include <asm/sync_bitops.h>
@@ -41,8 +42,6 @@
 #define XPV_FIFO_MAX_PAGES	(EVTCHN_FIFO_NR_CHANNELS / XPV_FIFO_WORDS_PER_PAGE)
 /* Events one upcall serves before it lets the interrupted code run. */
 #define XPV_FIFO_BUDGET		1024
-/* Local unmask attempts while Xen holds the word BUSY, then a hypercall. */
-#define XPV_FIFO_UNMASK_TRIES	4
 
 /*
  * The array pages.  A slot, once filled, keeps its page for good (also when
@@ -63,8 +62,8 @@ static unsigned int xpv_fifo_nr_ports(void)
 /* @port must be below a value xpv_fifo_nr_ports() returned. */
 static event_word_t *xpv_fifo_word_of(evtchn_port_t port)
 {
-	return xpv_fifo_array[port / XPV_FIFO_WORDS_PER_PAGE] +
-	       port % XPV_FIFO_WORDS_PER_PAGE;
+	return xpv_fifo_array[xpv_fifo_port_page(port, XPV_FIFO_WORDS_PER_PAGE)] +
+	       xpv_fifo_port_slot(port, XPV_FIFO_WORDS_PER_PAGE);
 }
 
 static event_word_t *xpv_fifo_word(evtchn_port_t port)
@@ -75,39 +74,37 @@ static event_word_t *xpv_fifo_word(evtchn_port_t port)
 }
 
 /*
- * The sync_*_bit() operations work on an aligned unsigned long: address the
- * long that holds @word (x86 is little-endian: an odd word is its upper
- * half) and move @nr to match.
+ * The sync_*_bit() operations work on an aligned unsigned long: address
+ * the long of @port's page that holds its word, and the bit @nr of the
+ * word within that long.  NULL for a port beyond the array.
  */
-static unsigned long *xpv_fifo_long(event_word_t *word, unsigned int *nr)
+static unsigned long *xpv_fifo_long(evtchn_port_t port, unsigned int *nr)
 {
-	unsigned long addr = (unsigned long)word;
+	unsigned int page, slot, idx;
 
-	if (addr & sizeof(event_word_t))
-		*nr += 32;
-	return (unsigned long *)(addr & ~(sizeof(long) - 1));
+	if (port >= xpv_fifo_nr_ports())
+		return NULL;
+	page = xpv_fifo_port_page(port, XPV_FIFO_WORDS_PER_PAGE);
+	slot = xpv_fifo_port_slot(port, XPV_FIFO_WORDS_PER_PAGE);
+	*nr = xpv_fifo_long_bit(slot, *nr, sizeof(long) / sizeof(event_word_t),
+				&idx);
+	return (unsigned long *)xpv_fifo_array[page] + idx;
 }
 
 static void xpv_fifo_set_bit(evtchn_port_t port, unsigned int nr)
 {
-	event_word_t *word = xpv_fifo_word(port);
-	unsigned long *addr;
+	unsigned long *addr = xpv_fifo_long(port, &nr);
 
-	if (word) {
-		addr = xpv_fifo_long(word, &nr);
+	if (addr)
 		sync_set_bit(nr, addr);
-	}
 }
 
 static void xpv_fifo_clear_bit(evtchn_port_t port, unsigned int nr)
 {
-	event_word_t *word = xpv_fifo_word(port);
-	unsigned long *addr;
+	unsigned long *addr = xpv_fifo_long(port, &nr);
 
-	if (word) {
-		addr = xpv_fifo_long(word, &nr);
+	if (addr)
 		sync_clear_bit(nr, addr);
-	}
 }
 
 /* ---- ports ---- */
@@ -188,43 +185,44 @@ static void xpv_fifo_mask(evtchn_port_t port)
 
 static bool xpv_fifo_test_and_mask(evtchn_port_t port)
 {
-	event_word_t *word = xpv_fifo_word(port);
 	unsigned int nr = EVTCHN_FIFO_MASKED;
-	unsigned long *addr;
+	unsigned long *addr = xpv_fifo_long(port, &nr);
 
-	if (!word)
+	if (!addr)
 		return true;
-	addr = xpv_fifo_long(word, &nr);
 	return sync_test_and_set_bit(nr, addr);
 }
+
+static unsigned int xpv_fifo_word_read(void *word)
+{
+	return READ_ONCE(*(event_word_t *)word);
+}
+
+static unsigned int xpv_fifo_word_cmpxchg(void *word, unsigned int old,
+					  unsigned int new)
+{
+	return cmpxchg((event_word_t *)word, old, new);
+}
+
+static const struct xpv_fifo_word_ops xpv_fifo_word_ops = {
+	.read		= xpv_fifo_word_read,
+	.exchange	= xpv_fifo_word_cmpxchg,
+};
 
 static void xpv_fifo_unmask(evtchn_port_t port)
 {
 	struct evtchn_unmask op = { .port = port };
 	event_word_t *word = xpv_fifo_word(port);
-	event_word_t old, new;
-	unsigned int tries;
 
 	if (!word)
 		return;
 	/*
-	 * Clear MASKED locally unless the port is pending: a pending port must
-	 * be unmasked by Xen, which then queues it.  Xen sets BUSY while it
-	 * links another port onto this word; the exchange below then fails,
-	 * and after a few tries the hypercall does the job.
+	 * A pending port must be unmasked by Xen, which then queues it; a
+	 * word Xen keeps BUSY is left to Xen too (events_fifo_queue.h).
 	 */
-	old = READ_ONCE(*word);
-	for (tries = 0; tries < XPV_FIFO_UNMASK_TRIES; tries++) {
-		if (!(old & BIT(EVTCHN_FIFO_MASKED)))
-			return;
-		if (old & BIT(EVTCHN_FIFO_PENDING))
-			break;
-		old &= ~BIT(EVTCHN_FIFO_BUSY);
-		new = old & ~BIT(EVTCHN_FIFO_MASKED);
-		if (try_cmpxchg(word, &old, new))
-			return;
-	}
-	xpv_event_channel_op(EVTCHNOP_unmask, &op);
+	if (xpv_fifo_unmask_local(&xpv_fifo_word_ops, word,
+				  XPV_FIFO_UNMASK_TRIES))
+		xpv_event_channel_op(EVTCHNOP_unmask, &op);
 }
 
 /* ---- the upcall ---- */
@@ -282,6 +280,27 @@ static bool xpv_fifo_handle_events(unsigned int cpu)
 	return more;
 }
 
+/*
+ * A port found queued for a vCPU that went offline: its IRQ moved to another
+ * vCPU (EVTCHNOP_bind_vcpu), but Xen had linked the event here and does not
+ * link a LINKED port again, so nothing would serve it.  Now unlinked, it is
+ * queued again where it is bound: mask it, then unmask, which goes through
+ * EVTCHNOP_unmask for a pending port, and Xen queues it.  A port that was
+ * masked meanwhile stays masked; its unmask will go through Xen likewise.
+ */
+static void xpv_fifo_requeue(void *ctx, unsigned int port)
+{
+	if (!xpv_fifo_test_and_mask(port))
+		xpv_fifo_unmask(port);
+}
+
+static const struct xpv_fifo_ops xpv_fifo_requeue_ops = {
+	.take_ready	= xpv_fifo_take_ready,
+	.read_head	= xpv_fifo_read_head,
+	.unlink		= xpv_fifo_unlink,
+	.handle		= xpv_fifo_requeue,
+};
+
 /* ---- per vCPU ---- */
 
 static int xpv_fifo_init_cpu(unsigned int cpu)
@@ -313,6 +332,32 @@ static int xpv_fifo_init_cpu(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * CPU hotplug "dead" stage, on the CPU that took @cpu down: @cpu's IRQs have
+ * moved away and its own VIRQs are closed, so only events queued before
+ * are left on its queues, and nothing else walks them.  The control block
+ * stays registered for when the CPU comes back.
+ */
+static void xpv_fifo_dead_cpu(unsigned int cpu)
+{
+	struct evtchn_fifo_control_block *cb = per_cpu(xpv_fifo_cb, cpu);
+	struct xpv_fifo_queues *q = per_cpu_ptr(&xpv_fifo_queues, cpu);
+	unsigned int rounds = 0;
+
+	if (!cb)
+		return;
+	while (xpv_fifo_consume(q, &xpv_fifo_requeue_ops, cb,
+				xpv_fifo_nr_ports(), XPV_FIFO_BUDGET)) {
+		/* Xen keeps queueing for a dead vCPU: leave it, loudly. */
+		if (++rounds == 16) {
+			pr_warn("vCPU %u: events still queued after it went offline\n",
+				xpv_vcpu_id(cpu));
+			return;
+		}
+		cond_resched();
+	}
+}
+
 const struct xpv_evtchn_ops xpv_evtchn_ops_fifo = {
 	.name			= "FIFO",
 	.max_ports		= EVTCHN_FIFO_NR_CHANNELS,
@@ -326,6 +371,7 @@ const struct xpv_evtchn_ops xpv_evtchn_ops_fifo = {
 	.unmask			= xpv_fifo_unmask,
 	.handle_events		= xpv_fifo_handle_events,
 	.init_cpu		= xpv_fifo_init_cpu,
+	.dead_cpu		= xpv_fifo_dead_cpu,
 };
 
 /**
@@ -351,6 +397,7 @@ int __init xpv_evtchn_fifo_init(void)
 	BUILD_BUG_ON(XPV_FIFO_NR_PORTS != EVTCHN_FIFO_NR_CHANNELS);
 	BUILD_BUG_ON(XPV_FIFO_NR_QUEUES != EVTCHN_FIFO_MAX_QUEUES);
 	BUILD_BUG_ON(sizeof(event_word_t) != sizeof(atomic_t));
+	BUILD_BUG_ON(sizeof(long) % sizeof(event_word_t));
 	BUILD_BUG_ON(sizeof(struct evtchn_fifo_control_block) > PAGE_SIZE);
 
 	rc = xpv_fifo_init_cpu(smp_processor_id());

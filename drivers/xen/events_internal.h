@@ -28,8 +28,10 @@
  *                 serves each pending port through xpv_evtchn_handle_port()
  *                 and returns true when it stopped with events left over
  * @init_cpu: per-vCPU set-up before @cpu runs (may be NULL)
+ * @dead_cpu: @cpu went offline and its ports moved to other vCPUs; send on
+ *            what Xen had queued for it (may be NULL)
  *
- * Except @setup, @init_cpu and @handle_events, any context.
+ * Except @setup, @init_cpu, @dead_cpu and @handle_events, any context.
  */
 struct xpv_evtchn_ops {
 	const char *name;
@@ -44,6 +46,7 @@ struct xpv_evtchn_ops {
 	void (*unmask)(evtchn_port_t port);
 	bool (*handle_events)(unsigned int cpu);
 	int (*init_cpu)(unsigned int cpu);
+	void (*dead_cpu)(unsigned int cpu);
 };
 
 /* events_base.c: run the handler of a port an ABI found pending. */

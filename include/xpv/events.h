@@ -43,6 +43,7 @@ int xpv_evtchn_close(evtchn_port_t port);
 /* For the xpv core (arch/x86/xpv) only. */
 int xpv_evtchn_init(void);
 int xpv_evtchn_prepare_cpu(unsigned int cpu);
+void xpv_evtchn_dead_cpu(unsigned int cpu);
 void xpv_evtchn_do_upcall(void);
 
 #endif /* _XPV_EVENTS_H */

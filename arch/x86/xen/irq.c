@@ -159,7 +159,10 @@ static int xpv_cpu_prepare(unsigned int cpu)
 static int xpv_cpu_dead(unsigned int cpu)
 {
 	/* The vcpu_info stays registered: Xen cannot move it again. */
-	return xpv_time_dead_cpu(cpu);
+	xpv_time_dead_cpu(cpu);
+	/* After the timer VIRQ is closed: nothing is bound to the vCPU now. */
+	xpv_evtchn_dead_cpu(cpu);
+	return 0;
 }
 
 static void __init xpv_init_IRQ(void)
