@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * xpv: event channels (2-level ABI) as Linux interrupts.
+ * xpv: event channels as Linux interrupts (FIFO or 2-level ABI, chosen at
+ * boot).
  *
  * Every bound port becomes a Linux IRQ with its own handler.  Ports bound
  * with a *_lateeoi variant stay masked after their handler ran until the
@@ -41,6 +42,8 @@ int xpv_evtchn_close(evtchn_port_t port);
 
 /* For the xpv core (arch/x86/xpv) only. */
 int xpv_evtchn_init(void);
+int xpv_evtchn_prepare_cpu(unsigned int cpu);
+void xpv_evtchn_dead_cpu(unsigned int cpu);
 void xpv_evtchn_do_upcall(void);
 
 #endif /* _XPV_EVENTS_H */

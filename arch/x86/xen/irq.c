@@ -147,13 +147,22 @@ static int xpv_cpu_prepare(unsigned int cpu)
 		pr_err("CPU %u: cannot set its upcall vector (%d)\n", cpu, rc);
 		return -ENODEV;
 	}
+	/* Before the timer VIRQ is bound: FIFO needs the control block. */
+	rc = xpv_evtchn_prepare_cpu(cpu);
+	if (rc) {
+		pr_err("CPU %u: no event channels (%d)\n", cpu, rc);
+		return -ENODEV;
+	}
 	return xpv_time_prepare_cpu(cpu);
 }
 
 static int xpv_cpu_dead(unsigned int cpu)
 {
 	/* The vcpu_info stays registered: Xen cannot move it again. */
-	return xpv_time_dead_cpu(cpu);
+	xpv_time_dead_cpu(cpu);
+	/* After the timer VIRQ is closed: nothing is bound to the vCPU now. */
+	xpv_evtchn_dead_cpu(cpu);
+	return 0;
 }
 
 static void __init xpv_init_IRQ(void)

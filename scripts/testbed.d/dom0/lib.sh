@@ -23,6 +23,8 @@
 #   tb_domid NAME, tb_state NAME (xl list state column, empty when gone)
 #   tb_wait_state NAME ERE TIMEOUT, tb_wait_gone NAME TIMEOUT
 #   tb_xs_write NAME KEY VALUE write /local/domain/<domid>/data/KEY
+#   tb_evtchn_abi NAME ABI     NAME (our kernel) logged that it uses the
+#                              event-channel ABI ABI (FIFO or 2-level)
 #   tb_fpu_canary [PROCS] [ITERATIONS]
 #   tb_load_xpv_modules [MODULE...]
 #                              insmod build/modules/*.ko into this dom0
@@ -402,6 +404,28 @@ tb_xs_write() {
 # exactly the result of one doing it alone; a difference means the
 # emulator or hypervisor lost FPU state on a context switch, not that a
 # driver is wrong.
+# Our kernel logs its event-channel ABI ("xpv-evtchn: using the FIFO ABI,
+# ...") while its 0xE9 boot console still runs, so the line is on Xen's
+# console as "(dID) ...", which xl dmesg shows (hvc0 comes up later and does
+# not replay it).
+tb_evtchn_abi() {
+	local id line="" i
+	id=$(tb_domid "$1")
+	[ -n "$id" ] || tb_fail "no domain $1"
+	for i in $(seq 30); do
+		line=$(xl dmesg 2>/dev/null | tr -d '\r' |
+			grep -a "^(d$id) xpv-evtchn: using the " | tail -n 1)
+		[ -n "$line" ] && break
+		sleep 1
+	done
+	[ -n "$line" ] || tb_fail "domain $id ($1) logged no event-channel ABI line in 30 s (xl dmesg)"
+	tb_log "$1: ${line#*) }"
+	case $line in
+	*"using the $2 ABI"*) ;;
+	*) tb_fail "$1 should use the $2 event-channel ABI: ${line#*) }" ;;
+	esac
+}
+
 tb_fpu_sum() {
 	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += (i % 7 + 0.1) / (i + 0.3); printf "%.17g\n", s }'
 }
