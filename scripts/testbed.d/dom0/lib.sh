@@ -400,10 +400,6 @@ tb_xs_write() {
 	xenstore-write "/local/domain/$id/data/$2" "$3" || tb_fail "xenstore-write data/$2 for $1 failed"
 }
 
-# Two or more processes doing the same floating-point sum at once must get
-# exactly the result of one doing it alone; a difference means the
-# emulator or hypervisor lost FPU state on a context switch, not that a
-# driver is wrong.
 # Our kernel logs its event-channel ABI ("xpv-evtchn: using the FIFO ABI,
 # ...") while its 0xE9 boot console still runs, so the line is on Xen's
 # console as "(dID) ...", which xl dmesg shows (hvc0 comes up later and does
@@ -426,6 +422,10 @@ tb_evtchn_abi() {
 	esac
 }
 
+# Two or more processes doing the same floating-point sum at once must get
+# exactly the result of one doing it alone; a difference means the
+# emulator or hypervisor lost FPU state on a context switch, not that a
+# driver is wrong.
 tb_fpu_sum() {
 	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += (i % 7 + 0.1) / (i + 0.3); printf "%.17g\n", s }'
 }
