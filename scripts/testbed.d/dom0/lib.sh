@@ -176,9 +176,16 @@ tb_postmortem() {
 	[ -n "$what" ] && echo "; console: $what${rip:+ ($rip)}"
 	# A triple fault restarts a guest (Xen's default action is reboot), so
 	# it "disappears"; say so, with the RIP of Xen's dump.
-	what=$(xl dmesg 2>/dev/null | tr -d '\r' | grep -A6 'Triple fault' | grep -E 'Triple fault|RIP:' | tail -n 2 | sed 's/^(XEN) *//' | tr '\n' ' ')
+	what=$(tb_xen_triple_fault)
 	[ -n "$what" ] && echo "; Xen: $what"
 	return 0
+}
+
+# Xen's last guest triple fault and the RIP of its dump, on one line
+# (empty when there was none).
+tb_xen_triple_fault() {
+	xl dmesg 2>/dev/null | tr -d '\r' | grep -A6 'Triple fault' |
+		grep -E 'Triple fault|RIP:|rdi:' | tail -n 3 | sed 's/^(XEN) *//' | tr -s ' ' | tr '\n' ' '
 }
 
 tb_domid() { xl domid "$1" 2>/dev/null; }

@@ -39,17 +39,8 @@ blk_cmd() {
 	# A guest that dies and is restarted (on_reboot) starts over at seq 0.
 	tb_wait_console "$name" "XPV-OK $1 seq=$seq( |\$)|XPV-GUEST-INIT" "$timeout"
 	[[ $TB_LINE == *XPV-GUEST-INIT* ]] &&
-		tb_fail "guest $name restarted during '$*'$(blk_death)"
+		tb_fail "guest $name restarted during '$*'$(tb_postmortem "$name")"
 	tb_log "blk $name #$seq: ${TB_LINE#*seq=$seq}"
-}
-
-# Why a guest restarted, from Xen's log: the triple fault and its RIP.
-blk_death() {
-	local tf
-	tf=$(xl dmesg 2>/dev/null | grep -A4 'Triple fault' | grep -E 'Triple fault|RIP:|rdi:' |
-		tail -n 3 | tr -s ' ' | tr '\n' ' ')
-	[ -n "$tf" ] && echo " (Xen: $tf)"
-	return 0
 }
 
 blk_img() { echo "/var/lib/xen/images/$1-$2.img"; }

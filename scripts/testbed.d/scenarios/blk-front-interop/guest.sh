@@ -163,27 +163,36 @@ blk_rd_at_cmd() {
 	bok "sha=$SHA off=$2 mib=$3 ms=$MS"
 }
 
-blk_wr_rand() {
-	local dev=$1 region=$2 n=$3 t0 rc err
-	need_dev "$dev"
-	command -v fio > /dev/null || fail "no fio in the guest image"
-	# Two fio jobs, one pinned to each CPU, each on its half of the
-	# region; each writes a block at most once and then verifies what it
-	# wrote (crc32c, O_DIRECT reads).
+# blk_fio ARG...: fio on /dev/$dev, 4 KiB O_DIRECT psync I/O whose blocks it
+# verifies (crc32c) after writing them, bounded to 300 s; fails the verb on
+# a non-zero exit or an error in fio's terse report; sets MS.
+blk_fio() {
+	local t0 rc err
 	t0=$(now_ms)
-	timeout 300 fio --name=rand --filename="/dev/$dev" --rw=randwrite --bs=4k \
-		--size=$((region << 19)) --offset_increment=$((region << 19)) \
-		--numjobs=2 --cpus_allowed=0,1 --cpus_allowed_policy=split \
-		--number_ios=$((n / 2)) --direct=1 --ioengine=psync --randrepeat=0 \
-		--verify=crc32c --do_verify=1 --group_reporting --eta=never \
-		--output-format=terse --terse-version=3 > /tmp/blk.fio 2> /tmp/blk.fio.err
+	timeout 300 fio --filename="/dev/$dev" --bs=4k --direct=1 --ioengine=psync \
+		--verify=crc32c --do_verify=1 --eta=never --output-format=terse \
+		--terse-version=3 "$@" > /tmp/blk.fio 2> /tmp/blk.fio.err
 	rc=$?
 	MS=$(( $(now_ms) - t0 ))
 	[ $rc = 0 ] || fail "fio exited $rc: $(tail -n 3 /tmp/blk.fio.err | tr '\n' ' ')"
 	err=$(grep '^3;' /tmp/blk.fio | head -n 1 | cut -d';' -f5)
 	[ "$err" = 0 ] || fail "fio reports error '$err': $(tail -n 3 /tmp/blk.fio.err | tr '\n' ' ')"
+}
+
+blk_wr_rand() {
+	local dev=$1 region=$2 n=$3 ms
+	need_dev "$dev"
+	command -v fio > /dev/null || fail "no fio in the guest image"
+	# Two fio jobs, one pinned to each CPU, each on its half of the
+	# region; each writes a block at most once and then verifies what it
+	# wrote (crc32c, O_DIRECT reads).
+	blk_fio --name=rand --rw=randwrite --size=$((region << 19)) \
+		--offset_increment=$((region << 19)) --numjobs=2 --cpus_allowed=0,1 \
+		--cpus_allowed_policy=split --number_ios=$((n / 2)) --randrepeat=0 \
+		--group_reporting
+	ms=$MS
 	blk_rd_at "$dev" 0 "$region"
-	bok "sha=$SHA region=$region writes=$(( (n / 2) * 2 )) ms=$MS"
+	bok "sha=$SHA region=$region writes=$(( (n / 2) * 2 )) ms=$ms"
 }
 
 # The blk IRQ lines of /proc/interrupts as "name total" pairs.
@@ -335,19 +344,12 @@ blk_load_wait() {
 }
 
 blk_fua() {
-	local dev=$1 off=$2 mib=$3 t0 rc err ms
+	local dev=$1 off=$2 mib=$3 ms
 	need_dev "$dev"
 	command -v fio > /dev/null || fail "no fio in the guest image"
-	t0=$(now_ms)
-	timeout 300 fio --name=fua --filename="/dev/$dev" --rw=write --bs=4k \
-		--offset=$((off << 20)) --size=$((mib << 20)) --direct=1 --sync=1 \
-		--ioengine=psync --verify=crc32c --do_verify=1 --eta=never \
-		--output-format=terse --terse-version=3 > /tmp/blk.fio 2> /tmp/blk.fio.err
-	rc=$?
-	ms=$(( $(now_ms) - t0 ))
-	[ $rc = 0 ] || fail "fio exited $rc: $(tail -n 3 /tmp/blk.fio.err | tr '\n' ' ')"
-	err=$(grep '^3;' /tmp/blk.fio | head -n 1 | cut -d';' -f5)
-	[ "$err" = 0 ] || fail "fio reports error '$err': $(tail -n 3 /tmp/blk.fio.err | tr '\n' ' ')"
+	blk_fio --name=fua --rw=write --offset=$((off << 20)) --size=$((mib << 20)) \
+		--sync=1
+	ms=$MS
 	blk_rd_at "$dev" "$off" "$mib"
 	bok "sha=$SHA writes=$((mib * 256)) ms=$ms"
 }
