@@ -286,11 +286,14 @@ blk_gone() {
 	bok "ms=$(( $(now_ms) - t0 ))"
 }
 
-# load_loop NAME CPU DD_ARGS...: repeat one dd until it fails; its status
-# and messages go to /tmp/blk.load.NAME.{rc,err}.
+# load_loop NAME CPU DEV DD_ARGS...: repeat one dd on /dev/DEV until it
+# fails; its status and messages go to /tmp/blk.load.NAME.{rc,err}.
+# busybox dd has no conv=nocreat: a writer started just after the disk went
+# away creates a regular file /dev/DEV in devtmpfs and succeeds.  That
+# counts as a failure (ENODEV, 19) and the file is removed.
 load_loop() {
-	local name=$1 cpu=$2
-	shift 2
+	local name=$1 cpu=$2 dev=$3
+	shift 3
 	rm -f "/tmp/blk.load.$name.rc"
 	: > "/tmp/blk.load.$name.err"
 	(
@@ -298,6 +301,11 @@ load_loop() {
 		while [ $rc = 0 ]; do
 			taskset -c "$cpu" dd "$@" 2>> "/tmp/blk.load.$name.err"
 			rc=$?
+			if [ ! -b "/dev/$dev" ]; then
+				[ -f "/dev/$dev" ] && rm -f "/dev/$dev"
+				echo "load: /dev/$dev is no longer a block device" >> "/tmp/blk.load.$name.err"
+				[ $rc = 0 ] && rc=19
+			fi
 		done
 		echo $rc > "/tmp/blk.load.$name.rc"
 	) &
@@ -308,9 +316,9 @@ blk_load() {
 	local dev=$1 mib=$2
 	need_dev "$dev"
 	BLK_LOADS=
-	load_loop dwrite 0 if=/dev/zero of="/dev/$dev" bs=64k count=$((mib * 16)) oflag=direct conv=notrunc
-	load_loop bwrite 1 if=/dev/zero of="/dev/$dev" bs=1M count="$mib" seek="$mib" conv=fsync,notrunc
-	load_loop dread 1 if="/dev/$dev" of=/dev/null bs=64k count=$((mib * 16)) iflag=direct
+	load_loop dwrite 0 "$dev" if=/dev/zero of="/dev/$dev" bs=64k count=$((mib * 16)) oflag=direct conv=notrunc
+	load_loop bwrite 1 "$dev" if=/dev/zero of="/dev/$dev" bs=1M count="$mib" seek="$mib" conv=fsync,notrunc
+	load_loop dread 1 "$dev" if="/dev/$dev" of=/dev/null bs=64k count=$((mib * 16)) iflag=direct
 	sleep 1
 	bok "pids=$(echo $BLK_LOADS | tr ' ' ,)"
 }
