@@ -351,7 +351,10 @@ static void blkback_submit(struct xpv_blkback_req *preq, sector_t sector)
 		opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE;
 		break;
 	default:
-		/* FLUSH_DISKCACHE: flush first; with data, also write through. */
+		/*
+		 * FLUSH_DISKCACHE and WRITE_BARRIER: flush first; with data,
+		 * also write through.
+		 */
 		opf = REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH;
 		if (preq->nr_segs)
 			opf |= REQ_FUA;
@@ -442,8 +445,63 @@ static int blkback_read_indirect(struct xpv_blkback_ring *ring,
 	return err;
 }
 
+/* Answer every request whose I/O finished. */
+static void blkback_reap(struct xpv_blkback_ring *ring)
+{
+	struct xpv_blkback_req *preq, *next;
+	LIST_HEAD(done);
+
+	spin_lock_irq(&ring->done_lock);
+	list_splice_init(&ring->done, &done);
+	spin_unlock_irq(&ring->done_lock);
+
+	list_for_each_entry_safe(preq, next, &done, list) {
+		list_del(&preq->list);
+		blkback_unmap(ring, preq->segs, preq->nr_segs);
+		if (preq->status == XPV_BLKIF_RSP_OKAY) {
+			if (preq->op == XPV_BLKIF_OP_READ)
+				blkback_add(ring, XPV_BLKBACK_RD_SECT, preq->nr_sectors);
+			else
+				blkback_add(ring, XPV_BLKBACK_WR_SECT, preq->nr_sectors);
+		} else {
+			blkback_inc(ring, XPV_BLKBACK_IO_ERR);
+		}
+		blkback_answer(ring, preq->id, preq->rsp_op, preq->status);
+		list_add(&preq->list, &ring->free);
+		atomic_dec(&ring->inflight);
+	}
+}
+
+/*
+ * Wait until every request of this ring is answered, and push the answers.
+ * @plug is the pass's plug (or NULL): its bios must reach the device
+ * before we wait for them.
+ */
+static void blkback_quiesce(struct xpv_blkback_ring *ring,
+			    struct blk_plug *plug)
+{
+	if (plug) {
+		blk_finish_plug(plug);
+		blk_start_plug(plug);
+	}
+	while (atomic_read(&ring->inflight)) {
+		if (!wait_event_timeout(ring->wq, !list_empty(&ring->done),
+					30 * HZ))
+			dev_warn(&ring->be->dev->dev,
+				 "ring %u: still waiting for %d requests of the backing device\n",
+				 ring->index, atomic_read(&ring->inflight));
+		blkback_reap(ring);
+	}
+	blkback_push(ring);
+}
+
+/*
+ * @plug: the pass's plug, for a WRITE_BARRIER: it waits for every earlier
+ * request of the ring, and the ring takes nothing more until it is done.
+ */
 static void blkback_dispatch(struct xpv_blkback_ring *ring,
-			     const struct xpv_blkif_req *req)
+			     const struct xpv_blkif_req *req,
+			     struct blk_plug *plug)
 {
 	struct xpv_blkback_req *preq;
 	const struct xpv_blkif_seg *wire;
@@ -467,6 +525,11 @@ static void blkback_dispatch(struct xpv_blkback_ring *ring,
 		break;
 	case XPV_BLKIF_OP_WRITE:
 		blkback_inc(ring, XPV_BLKBACK_WR_REQ);
+		break;
+	case XPV_BLKIF_OP_WRITE_BARRIER:
+		blkback_inc(ring, XPV_BLKBACK_B_REQ);
+		/* Everything before the barrier completes before it. */
+		blkback_quiesce(ring, plug);
 		break;
 	default:
 		blkback_inc(ring, XPV_BLKBACK_F_REQ);
@@ -520,44 +583,21 @@ static void blkback_dispatch(struct xpv_blkback_ring *ring,
 		return;
 	}
 	blkback_submit(preq, io.sector_number);
+	/* And the barrier completes before anything after it starts. */
+	if (io.op == XPV_BLKIF_OP_WRITE_BARRIER)
+		blkback_quiesce(ring, plug);
 }
 
 /* ------------------------------------------------------------------ */
 /* The ring's thread.                                                  */
 /* ------------------------------------------------------------------ */
 
-/* Answer every request whose I/O finished. */
-static void blkback_reap(struct xpv_blkback_ring *ring)
-{
-	struct xpv_blkback_req *preq, *next;
-	LIST_HEAD(done);
-
-	spin_lock_irq(&ring->done_lock);
-	list_splice_init(&ring->done, &done);
-	spin_unlock_irq(&ring->done_lock);
-
-	list_for_each_entry_safe(preq, next, &done, list) {
-		list_del(&preq->list);
-		blkback_unmap(ring, preq->segs, preq->nr_segs);
-		if (preq->status == XPV_BLKIF_RSP_OKAY) {
-			if (preq->op == XPV_BLKIF_OP_READ)
-				blkback_add(ring, XPV_BLKBACK_RD_SECT, preq->nr_sectors);
-			else
-				blkback_add(ring, XPV_BLKBACK_WR_SECT, preq->nr_sectors);
-		} else {
-			blkback_inc(ring, XPV_BLKBACK_IO_ERR);
-		}
-		blkback_answer(ring, preq->id, preq->rsp_op, preq->status);
-		list_add(&preq->list, &ring->free);
-		atomic_dec(&ring->inflight);
-	}
-}
-
 /*
  * Take up to one ring's worth of requests.
  * Return: true when requests may remain (the budget ran out).
  */
-static bool blkback_consume(struct xpv_blkback_ring *ring)
+static bool blkback_consume(struct xpv_blkback_ring *ring,
+			    struct blk_plug *plug)
 {
 	struct xpv_blkif_req req;
 	unsigned int budget = ring->nr_reqs;
@@ -574,7 +614,7 @@ static bool blkback_consume(struct xpv_blkback_ring *ring)
 			return false;
 		}
 		ring->since_eoi++;
-		blkback_dispatch(ring, &req);
+		blkback_dispatch(ring, &req, plug);
 	}
 	return true;
 }
@@ -595,7 +635,7 @@ static void blkback_pass(struct xpv_blkback_ring *ring)
 	blkback_reap(ring);
 	if (!ring->broken) {
 		blk_start_plug(&plug);
-		more = blkback_consume(ring);
+		more = blkback_consume(ring, &plug);
 		blk_finish_plug(&plug);
 	}
 	blkback_push(ring);
@@ -615,15 +655,7 @@ static void blkback_pass(struct xpv_blkback_ring *ring)
 /* Complete everything in flight before the thread ends. */
 static void blkback_drain(struct xpv_blkback_ring *ring)
 {
-	while (atomic_read(&ring->inflight)) {
-		if (!wait_event_timeout(ring->wq, !list_empty(&ring->done),
-					30 * HZ))
-			dev_warn(&ring->be->dev->dev,
-				 "ring %u: still waiting for %d requests of the backing device\n",
-				 ring->index, atomic_read(&ring->inflight));
-		blkback_reap(ring);
-	}
-	blkback_push(ring);
+	blkback_quiesce(ring, NULL);
 }
 
 static int blkback_thread(void *arg)

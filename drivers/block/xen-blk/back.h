@@ -31,6 +31,7 @@
  * @XPV_BLKBACK_RD_REQ: reads
  * @XPV_BLKBACK_WR_REQ: writes
  * @XPV_BLKBACK_F_REQ: flushes (FLUSH_DISKCACHE, with or without data)
+ * @XPV_BLKBACK_B_REQ: barriers (WRITE_BARRIER, with or without data)
  * @XPV_BLKBACK_DS_REQ: discards (and secure erases)
  * @XPV_BLKBACK_INDIRECT_REQ: requests with indirect segments
  * @XPV_BLKBACK_RD_SECT: 512-byte sectors read
@@ -51,6 +52,7 @@ enum xpv_blkback_stat {
 	XPV_BLKBACK_RD_REQ,
 	XPV_BLKBACK_WR_REQ,
 	XPV_BLKBACK_F_REQ,
+	XPV_BLKBACK_B_REQ,
 	XPV_BLKBACK_DS_REQ,
 	XPV_BLKBACK_INDIRECT_REQ,
 	XPV_BLKBACK_RD_SECT,

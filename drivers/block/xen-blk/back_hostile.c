@@ -206,9 +206,24 @@ static void run_checks(struct hostile *h)
 
 	rw_req(&req, 4, HOSTILE_SECTOR, h->data_ref[1], 0, 7);
 	expect(h, "unknown-operation", &req, XPV_BLKIF_RSP_EOPNOTSUPP);
-	rw_req(&req, XPV_BLKIF_OP_WRITE_BARRIER, HOSTILE_SECTOR,
-	       h->data_ref[1], 0, 7);
-	expect(h, "barrier-not-offered", &req, XPV_BLKIF_RSP_EOPNOTSUPP);
+	/* A barrier: alone, then carrying a page of 0xa5 next to it. */
+	memset(page_address(h->data[0]), 0xa5, PAGE_SIZE);
+	memset(&req, 0, sizeof(req));
+	req.operation = XPV_BLKIF_OP_WRITE_BARRIER;
+	expect(h, "bare-barrier", &req, XPV_BLKIF_RSP_OKAY);
+	rw_req(&req, XPV_BLKIF_OP_WRITE_BARRIER, HOSTILE_SECTOR + 8,
+	       h->data_ref[0], 0, 7);
+	expect(h, readonly ? "barrier-refused-read-only" : "barrier-write",
+	       &req, ok_or_ro);
+	if (!readonly) {
+		memset(page_address(h->data[1]), 0, PAGE_SIZE);
+		rw_req(&req, XPV_BLKIF_OP_READ, HOSTILE_SECTOR + 8,
+		       h->data_ref[1], 0, 7);
+		expect(h, "barrier-read", &req, XPV_BLKIF_RSP_OKAY);
+		report(h, "barrier-read-back",
+		       memchr_inv(page_address(h->data[1]), 0xa5, PAGE_SIZE) ?
+		       -EIO : 0, "the barrier's data does not read back");
+	}
 	rw_req(&req, XPV_BLKIF_OP_READ, h->sectors - 4, h->data_ref[1], 0, 7);
 	expect(h, "beyond-the-end", &req, XPV_BLKIF_RSP_ERROR);
 	rw_req(&req, XPV_BLKIF_OP_READ, ~0ULL - 3, h->data_ref[1], 0, 7);

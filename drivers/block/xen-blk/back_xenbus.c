@@ -60,6 +60,11 @@ module_param(feature_persistent, bool, 0444);
 MODULE_PARM_DESC(feature_persistent,
 		 "Offer persistent grants (default: yes)");
 
+static bool feature_flush_cache = true;
+module_param(feature_flush_cache, bool, 0644);
+MODULE_PARM_DESC(feature_flush_cache,
+		 "Offer FLUSH_DISKCACHE (feature-flush-cache); N leaves WRITE_BARRIER (feature-barrier) as the front ends' only flush. Read when a device opens its backing device (default Y)");
+
 static unsigned int max_persistent_grants = 1056;
 module_param(max_persistent_grants, uint, 0444);
 MODULE_PARM_DESC(max_persistent_grants,
@@ -83,6 +88,7 @@ static struct device_attribute blkback_stat_dattrs[XPV_BLKBACK_NR_STATS] = {
 	[XPV_BLKBACK_RD_REQ] = __ATTR(rd_req, 0444, blkback_stat_show, NULL),
 	[XPV_BLKBACK_WR_REQ] = __ATTR(wr_req, 0444, blkback_stat_show, NULL),
 	[XPV_BLKBACK_F_REQ] = __ATTR(f_req, 0444, blkback_stat_show, NULL),
+	[XPV_BLKBACK_B_REQ] = __ATTR(b_req, 0444, blkback_stat_show, NULL),
 	[XPV_BLKBACK_DS_REQ] = __ATTR(ds_req, 0444, blkback_stat_show, NULL),
 	[XPV_BLKBACK_INDIRECT_REQ] = __ATTR(indirect_req, 0444,
 					    blkback_stat_show, NULL),
@@ -144,6 +150,7 @@ static struct attribute *blkback_stat_attrs[] = {
 	&blkback_stat_dattrs[XPV_BLKBACK_RD_REQ].attr,
 	&blkback_stat_dattrs[XPV_BLKBACK_WR_REQ].attr,
 	&blkback_stat_dattrs[XPV_BLKBACK_F_REQ].attr,
+	&blkback_stat_dattrs[XPV_BLKBACK_B_REQ].attr,
 	&blkback_stat_dattrs[XPV_BLKBACK_DS_REQ].attr,
 	&blkback_stat_dattrs[XPV_BLKBACK_INDIRECT_REQ].attr,
 	&blkback_stat_dattrs[XPV_BLKBACK_RD_SECT].attr,
@@ -217,12 +224,28 @@ static ssize_t persistent_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(persistent);
 
+/* The front end's request layout ("protocol"), while connected. */
+static ssize_t protocol_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
+{
+	struct xpv_blkback *be = dev_get_drvdata(d);
+
+	if (!be)
+		return -ENODEV;
+	if (!READ_ONCE(be->nr_rings))
+		return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%s\n",
+			  xpv_blkif_protocol_name(READ_ONCE(be->abi)));
+}
+static DEVICE_ATTR_RO(protocol);
+
 static struct attribute *blkback_info_attrs[] = {
 	&dev_attr_pgnt_count.attr,
 	&dev_attr_physical_device.attr,
 	&dev_attr_mode.attr,
 	&dev_attr_nr_rings.attr,
 	&dev_attr_persistent.attr,
+	&dev_attr_protocol.attr,
 	NULL
 };
 
@@ -315,7 +338,8 @@ static void blkback_open_device(struct xpv_blkback *be)
 	if (max_indirect_segments > XPV_BLKIF_MAX_SEGS)
 		lim.max_indirect_segs = max_indirect_segments;
 	lim.readonly = !writable || bdev_read_only(bdev);
-	lim.flush = true;
+	lim.flush = READ_ONCE(feature_flush_cache);
+	lim.barrier = true;
 	be->discard = !lim.readonly && bdev_max_discard_sectors(bdev) &&
 		      blkback_discard_enabled(be);
 	lim.discard = be->discard;
@@ -571,11 +595,11 @@ again:
 		return err;
 	}
 	what = "feature-flush-cache";
-	err = xpv_xs_write(t, dev->nodename, what, "1");
+	err = xpv_xs_printf(t, dev->nodename, what, "%d", be->lim.flush);
 	if (err)
 		goto abort_transaction;
 	what = "feature-barrier";
-	err = xpv_xs_write(t, dev->nodename, what, "0");
+	err = xpv_xs_printf(t, dev->nodename, what, "%d", be->lim.barrier);
 	if (err)
 		goto abort_transaction;
 	if (be->discard) {

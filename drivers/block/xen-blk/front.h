@@ -143,6 +143,7 @@ struct xpv_blkfront_ring {
  * @sector_size: logical block size
  * @physical_sector_size: physical block size
  * @vdisk_info: "info" bits (VDISK_*)
+ * @abi: the request layout spoken on every ring of this connection
  * @flush_op: XPV_BLKIF_OP_FLUSH_DISKCACHE, _WRITE_BARRIER, or 0 (none)
  * @offer_persistent: we wrote feature-persistent=1 for this connection
  * @persistent: persistent grants negotiated (both ends offer them)
@@ -174,6 +175,7 @@ struct xpv_blkfront_info {
 	u32 sector_size;
 	u32 physical_sector_size;
 	u32 vdisk_info;
+	enum xpv_blkif_abi abi;
 	u8 flush_op;
 	bool offer_persistent;
 	bool persistent;

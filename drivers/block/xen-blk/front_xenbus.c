@@ -60,6 +60,11 @@ module_param(trusted, bool, 0644);
 MODULE_PARM_DESC(trusted,
 		 "Trust the back end with the guest's I/O pages; N copies all data through the rings' pools of grants (as with persistent grants), so no other page is ever granted. Read at each connection (default Y)");
 
+static bool abi_x86_32;
+module_param(abi_x86_32, bool, 0644);
+MODULE_PARM_DESC(abi_x86_32,
+		 "Speak the x86_32-abi request layout, as 32-bit guests do (protocol key), to test back ends. Read at each connection (default N)");
+
 /* How long in-flight requests may drain when the back end closes. */
 #define XPV_BLKFRONT_DRAIN_MS	5000
 
@@ -226,8 +231,7 @@ static int blkfront_alloc_ring(struct xpv_blkfront_info *info,
 		return -ENOMEM;
 	split_page(ring->pages, order);	/* each page freed on its own */
 	ring->sring = page_address(ring->pages);
-	err = xpv_blkif_front_init(&ring->fr, XPV_BLKIF_ABI_NATIVE,
-				   ring->sring, bytes);
+	err = xpv_blkif_front_init(&ring->fr, info->abi, ring->sring, bytes);
 	if (err)
 		return err;
 
@@ -322,7 +326,7 @@ again:
 	}
 	what = "protocol";
 	err = xpv_xs_write(t, dev->nodename, what,
-			   xpv_blkif_protocol_name(XPV_BLKIF_ABI_NATIVE));
+			   xpv_blkif_protocol_name(info->abi));
 	if (err)
 		goto abort_transaction;
 	/* Remembered: the connection must keep the promise made here. */
@@ -365,6 +369,8 @@ static int blkfront_setup(struct xpv_blkfront_info *info)
 	if (err)
 		back_queues = 0;
 	order = xpv_blkif_front_ring_order(max_ring_order, back_order);
+	info->abi = READ_ONCE(abi_x86_32) ? XPV_BLKIF_ABI_X86_32 :
+		    XPV_BLKIF_ABI_NATIVE;
 	want_q = min(num_online_cpus(), max_queues);
 	info->nr_rings = xpv_blkif_front_queues(want_q, back_queues);
 
@@ -654,12 +660,13 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 		xpv_xenbus_dev_fatal(dev, err, "adding the disk");
 		return err;
 	}
-	dev_info(&dev->dev, "%s: %llu sectors of 512 bytes, %u/%u-byte blocks, %u queue(s), ring order %u, %u segments, %u %s grants per ring%s%s%s%s%s\n",
+	dev_info(&dev->dev, "%s: %llu sectors of 512 bytes, %u/%u-byte blocks, %u queue(s), ring order %u, %u segments, %u %s grants per ring, %s%s%s%s%s%s\n",
 		 info->disk->disk_name, info->sectors, info->sector_size,
 		 info->physical_sector_size, info->nr_rings,
 		 info->rings[0].order, info->max_segs,
 		 info->rings[0].nr_pgnt,
 		 info->persistent ? "persistent" : "bounce",
+		 xpv_blkif_protocol_name(info->abi),
 		 info->flush_op == XPV_BLKIF_OP_FLUSH_DISKCACHE ? ", flush+fua" :
 		 info->flush_op ? ", barrier+fua" : "",
 		 info->discard ? ", discard" : "",

@@ -77,8 +77,16 @@ mount -t tmpfs -o size=640m xpvbb "$IMG" || tb_fail "cannot mount a tmpfs on $IM
 
 tb_step rings-create
 G=bb2
+# The 2-vCPU guest gets WRITE_BARRIER as its only flush (rings.sh).
+echo N > /sys/module/xpv_blkback/parameters/feature_flush_cache ||
+	tb_fail "cannot set xpv_blkback's feature_flush_cache"
+# Our front end speaks the x86_32 layout here, as a 32-bit guest would;
+# the stock 64-bit kernel speaks x86_64.
+abi=x86_64-abi
+[ "$BB_KERNEL" = xpv ] && abi=x86_32-abi
 tb_guest_create $G --kernel "$BB_KERNEL" --vcpus 2 --memory 256 --disk 64 \
-	--script blk-back-interop/rings.sh
+	--script blk-back-interop/rings.sh \
+	--extra "$([ $abi = x86_32-abi ] && echo xpv_blkfront.abi_x86_32=1)"
 tb_step rings-boot
 tb_wait_console $G 'XPV-GUEST-INIT' 180
 tb_step rings-disk
@@ -88,6 +96,8 @@ bb_served $VD_A
 sys=$(bb_sys $VD_A)
 rings=$(cat "$sys/xpv/nr_rings")
 [ "$rings" = 2 ] || tb_fail "the 2-vCPU guest's front end negotiated $rings ring(s)"
+[ "$(cat "$sys/xpv/protocol")" = $abi ] || tb_fail "the back end speaks $(cat "$sys/xpv/protocol") with the front end, want $abi"
+tb_log "protocol: $abi"
 tb_metric rings "$rings" count
 tb_step rings
 tb_wait_console $G 'XPV-OK rings ' 300
@@ -104,12 +114,31 @@ tb_metric ring1_requests "$2" count
 	tb_fail "the backing file does not hold what cpu 0 wrote"
 [ "$(dd if="$IMG/$G-xvda.img" bs=1M skip=8 count=4 2>/dev/null | bb_sha)" = "$s1" ] ||
 	tb_fail "the backing file does not hold what cpu 1 wrote"
+tb_step barrier
+bk=/local/domain/0/backend/vbd/$(tb_domid $G)/$VD_A
+[ "$(xenstore-read "$bk/feature-flush-cache")" = 0 ] && [ "$(xenstore-read "$bk/feature-barrier")" = 1 ] ||
+	tb_fail "the back end offers feature-flush-cache=$(xenstore-read "$bk/feature-flush-cache") feature-barrier=$(xenstore-read "$bk/feature-barrier"), want 0 and 1"
+tb_wait_console $G 'XPV-OK barrier ' 300
+bsha=$(tb_field sha)
+bn=$(tb_field writes)
+b1=$(bb_stat $VD_A b_req)
+fq=$(bb_stat $VD_A f_req)
+# Nothing before the barrier step flushes (the rings step writes O_DIRECT
+# without O_SYNC): every barrier counted comes from it.
+tb_log "barriers: $b1 for $bn FUA writes and an fsync; flushes: $fq"
+bb_stats_log $VD_A
+[ "$b1" -gt "$bn" ] || tb_fail "$bn FUA writes and an fsync made $b1 barrier(s), want more than $bn"
+[ "$fq" = 0 ] || tb_fail "$fq FLUSH_DISKCACHE request(s) reached a back end that did not offer it"
+tb_metric barriers "$b1" count
+[ "$(dd if="$IMG/$G-xvda.img" bs=1M skip=16 count=2 2>/dev/null | bb_sha)" = "$bsha" ] ||
+	tb_fail "the backing file does not hold the 2 MiB written with barriers"
 tb_step rings-destroy
 sys2=$sys
 xl destroy $G || tb_fail "xl destroy $G failed"
 tb_wait_gone $G 60
 bb_wait_gone "$sys2" 30
 rm -f "$IMG/$G-xvda.img"
+echo Y > /sys/module/xpv_blkback/parameters/feature_flush_cache
 
 tb_step create
 G=bb

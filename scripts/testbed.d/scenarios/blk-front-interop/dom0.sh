@@ -154,11 +154,17 @@ blk_cmd $G 120 load-wait 60
 tb_log "load under detach: $TB_LINE"
 blk_cmd $G 60 gone xvdc 30
 tb_step hot-replug-load
-# Back again with direct grants of the guest's pages (no pool).
+# Back again with direct grants of the guest's pages (no pool), in the
+# x86_32 request layout a 32-bit guest speaks.
 blk_cmd $G 30 param xpv_blkfront trusted Y
+blk_cmd $G 30 param xpv_blkfront abi_x86_32 Y
 blk_attach $G "format=raw, vdev=xvdc, access=rw, target=$lbs_loop"
 blk_cmd $G 90 info xvdc
 blk_mode $G xvdc "0 bounce grants" no
+blk_mode $G xvdc "x86_32-abi" no
+back=$(dmesg | grep "backend/vbd/$(tb_domid $G)/$(blk_devid xvdc):" | tail -n 1)
+[[ $back == *x86_32-abi* ]] || tb_fail "xvdc: blkback does not speak x86_32-abi: $back"
+blk_cmd $G 30 param xpv_blkfront abi_x86_32 N
 blk_cmd $G 30 param xpv_blkfront feature_persistent Y
 blk_cmd $G 120 copy xvdc xvdb 4 16
 blk_cmd $G 60 sum xvdc 16 4
