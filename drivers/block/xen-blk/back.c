@@ -637,6 +637,12 @@ static void blkback_pass(struct xpv_blkback_ring *ring)
 		blk_start_plug(&plug);
 		more = blkback_consume(ring, &plug);
 		blk_finish_plug(&plug);
+		/*
+		 * A fast device (null_blk, a cached loop file) completes
+		 * bios as the plug is flushed: answer them in this pass,
+		 * before the EOI, rather than in a second one.
+		 */
+		blkback_reap(ring);
 	}
 	blkback_push(ring);
 	if (more) {

@@ -99,10 +99,18 @@ head -c $((8 * MiB)) /dev/urandom > /tmp/hp
 hsum=$(sum < /tmp/hp)
 dd if=/tmp/hp of=/dev/xvdc bs=1M conv=fsync 2>/tmp/hp.err ||
 	fail "writing /dev/xvdc failed: $(tail -n 1 /tmp/hp.err)"
-# Load on both vCPUs, beyond the first 8 MiB, until the disk goes away.
-taskset -c 0 sh -c 'while dd if=/dev/zero of=/dev/xvdc bs=64k seek=256 count=64 oflag=direct 2>/dev/null; do :; done' &
+# A writer and a reader, beyond the first 8 MiB, until the disk goes away.
+# Each loop also ends when /dev/xvdc is no longer a block device: busybox
+# dd has no conv=nocreat, so a writer that starts just after the node went
+# away creates a regular file there (removed here, or the re-plug below
+# would find it).
+load() {
+	while dd "$@" 2>/dev/null && [ -b /dev/xvdc ]; do :; done
+	[ -b /dev/xvdc ] || { [ -f /dev/xvdc ] && rm -f /dev/xvdc; }
+}
+load if=/dev/zero of=/dev/xvdc bs=64k seek=256 count=64 oflag=direct &
 l0=$!
-taskset -c 1 sh -c 'while dd if=/dev/xvdc of=/dev/null bs=64k skip=256 count=64 iflag=direct 2>/dev/null; do :; done' &
+load if=/dev/xvdc of=/dev/null bs=64k skip=256 count=64 iflag=direct &
 l1=$!
 ok "sha=$hsum"
 
@@ -112,6 +120,7 @@ i=0
 while kill -0 $l0 2>/dev/null || kill -0 $l1 2>/dev/null; do
 	i=$((i + 1))
 	if [ $i -gt 300 ]; then
+		say "$(ps -o pid,stat,args 2>/dev/null | grep ' dd ' | grep -v grep | head -n 3 | tr '\n' ';')"
 		kill $l0 $l1 2>/dev/null
 		fail "the load on /dev/xvdc did not end 30 s after the disk went away"
 	fi
