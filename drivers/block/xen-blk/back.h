@@ -226,6 +226,8 @@ struct xpv_blkback_ring {
  * @nr_rings: rings in use (0: not connected)
  * @rings: the rings
  * @fatal_work: reports a broken ring from process context
+ * @size_work: looks at the backing device's size once a second while
+ *	connected, and tells the front end when it changed
  * @sysfs: the statistics group is registered
  * @stats: counters per queue; kept across reconnections
  */
@@ -249,6 +251,7 @@ struct xpv_blkback {
 	unsigned int nr_rings;
 	struct xpv_blkback_ring *rings;
 	struct work_struct fatal_work;
+	struct delayed_work size_work;
 	bool sysfs;
 	struct xpv_blkback_stats stats[XPV_BLKBACK_MAX_QUEUES];
 };

@@ -661,6 +661,68 @@ abort_transaction:
 	return err;
 }
 
+/*
+ * The backing device now has @sectors: serve that size and tell the front
+ * end, as Linux's blkback does, with "sectors" and "state" (Connected)
+ * written again.  A size the geometry cannot take is ignored.
+ */
+static void blkback_resize(struct xpv_blkback *be, u64 sectors)
+{
+	struct xpv_xenbus_device *dev = be->dev;
+	struct xpv_blkif_limits lim = be->lim;
+	struct xpv_xbt t;
+	int err;
+
+	lim.sectors = sectors;
+	if (xpv_blkif_limits_valid(&lim)) {
+		dev_warn_once(&dev->dev, "ignoring new size of %llu sectors\n",
+			      sectors);
+		return;
+	}
+	dev_info(&dev->dev, "device resized from %llu to %llu sectors\n",
+		 be->lim.sectors, sectors);
+	/* Read by the rings' threads: one aligned 64-bit store. */
+	WRITE_ONCE(be->lim.sectors, sectors);
+again:
+	err = xpv_xs_transaction_start(&t);
+	if (err)
+		goto out_err;
+	err = xpv_xs_printf(t, dev->nodename, "sectors", "%llu", sectors);
+	if (!err)
+		err = xpv_xs_printf(t, dev->nodename, "state", "%d",
+				    XenbusStateConnected);
+	if (err) {
+		xpv_xs_transaction_end(t, true);
+		goto out_err;
+	}
+	err = xpv_xs_transaction_end(t, false);
+	if (err == -EAGAIN)
+		goto again;
+	if (!err)
+		return;
+out_err:
+	dev_warn(&dev->dev, "telling the front end the new size failed: %d\n",
+		 err);
+}
+
+static void blkback_size_work(struct work_struct *work)
+{
+	struct xpv_blkback *be = container_of(to_delayed_work(work),
+					      struct xpv_blkback, size_work);
+	u64 sectors;
+
+	mutex_lock(&be->mutex);
+	if (!be->rings || !be->bdev ||
+	    be->dev->state != XenbusStateConnected)
+		goto out_unlock;	/* connect schedules it again */
+	sectors = bdev_nr_sectors(be->bdev);
+	if (sectors != be->lim.sectors)
+		blkback_resize(be, sectors);
+	schedule_delayed_work(&be->size_work, HZ);
+out_unlock:
+	mutex_unlock(&be->mutex);
+}
+
 /* Connect once both the device and the front end are ready. Mutex held. */
 static void blkback_try_connect(struct xpv_blkback *be)
 {
@@ -671,8 +733,11 @@ static void blkback_try_connect(struct xpv_blkback *be)
 		return;
 	if (blkback_connect_rings(be))
 		return;
-	if (blkback_publish(be))
+	if (blkback_publish(be)) {
 		blkback_disconnect(be);
+		return;
+	}
+	schedule_delayed_work(&be->size_work, HZ);
 }
 
 /* ------------------------------------------------------------------ */
@@ -778,8 +843,9 @@ static void blkback_remove(struct xpv_xenbus_device *dev)
 	blkback_disconnect(be);
 	blkback_close_device(be);
 	mutex_unlock(&be->mutex);
-	/* The rings are gone: nothing can schedule it again. */
+	/* The rings are gone: nothing can schedule them again. */
 	cancel_work_sync(&be->fatal_work);
+	cancel_delayed_work_sync(&be->size_work);
 	dev_set_drvdata(&dev->dev, NULL);
 	kfree(be);
 }
@@ -818,6 +884,7 @@ static int blkback_probe(struct xpv_xenbus_device *dev,
 	be->dev = dev;
 	mutex_init(&be->mutex);
 	INIT_WORK(&be->fatal_work, blkback_fatal_work);
+	INIT_DELAYED_WORK(&be->size_work, blkback_size_work);
 	dev_set_drvdata(&dev->dev, be);
 
 	err = blkback_advertise(dev);

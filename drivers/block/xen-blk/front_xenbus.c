@@ -558,6 +558,38 @@ static int blkfront_setup_persistent(struct xpv_blkfront_info *info)
 	return 0;
 }
 
+/*
+ * The back end announced Connected again while we are connected: it
+ * does so when its device changed size.  Only "sectors" may change; a
+ * value that does not fit the geometry is ignored.
+ */
+static void blkfront_resize(struct xpv_blkfront_info *info)
+{
+	struct xpv_xenbus_device *dev = info->xbdev;
+	struct xpv_blkif_disk d = {
+		.sector_size = info->sector_size,
+		.physical_sector_size = info->physical_sector_size,
+		.info = info->vdisk_info,
+	};
+
+	if (!info->disk || info->closing)
+		return;
+	if (xpv_xs_read_uint(XPV_XBT_NIL, dev->otherend, "sectors", U64_MAX,
+			     &d.sectors))
+		return;
+	if (d.sectors == info->sectors)
+		return;
+	if (xpv_blkif_disk_check(&d)) {
+		dev_warn(&dev->dev, "ignoring new size of %llu sectors\n",
+			 d.sectors);
+		return;
+	}
+	dev_info(&dev->dev, "%s: resized from %llu to %llu sectors\n",
+		 info->disk->disk_name, info->sectors, d.sectors);
+	info->sectors = d.sectors;
+	set_capacity_and_notify(info->disk, d.sectors);
+}
+
 /* Back end Connected: read the disk and bring it up. */
 static int blkfront_connect(struct xpv_blkfront_info *info)
 {
@@ -839,6 +871,9 @@ static void blkfront_backend_changed(struct xpv_xenbus_device *dev,
 				     bstate);
 		break;
 	default:
+		if (dev->state == XenbusStateConnected &&
+		    bstate == XenbusStateConnected)
+			blkfront_resize(info);
 		break;
 	}
 	mutex_unlock(&info->mutex);

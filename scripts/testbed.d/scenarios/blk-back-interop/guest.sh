@@ -135,6 +135,23 @@ got=$(dd if=/dev/xvdc bs=1M count=8 2>/dev/null | sum)
 [ "$got" = "$hsum" ] || fail "after the re-attach the first 8 MiB read as sha256 $got, wrote $hsum"
 ok "sha=$got"
 
+step resize
+# dom0 grows xvdc's backing file from 64 to 80 MiB under the connected
+# disk; the new size must show here, and its last MiB must be writable.
+want=$(xs_wait data/resize-bytes 120) || fail "no data/resize-bytes from dom0"
+i=0
+while [ "$(blockdev --getsize64 /dev/xvdc)" != "$want" ]; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "xvdc still has $(blockdev --getsize64 /dev/xvdc) bytes 30 s after the resize, want $want"
+	sleep 0.1
+done
+head -c $MiB /dev/urandom > /tmp/rs
+dd if=/tmp/rs of=/dev/xvdc bs=1M seek=$((want / MiB - 1)) oflag=direct 2>/tmp/rs.err ||
+	fail "writing the new last MiB failed: $(head -n 1 /tmp/rs.err)"
+got=$(dd if=/dev/xvdc bs=1M skip=$((want / MiB - 1)) iflag=direct 2>/dev/null | sum)
+[ "$got" = "$(sum < /tmp/rs)" ] || fail "the new last MiB reads back as sha256 $got"
+ok "bytes=$want ms=${i}00 sha=$got"
+
 step flush
 xs_wait data/go-flush 120 > /dev/null || fail "no data/go-flush from dom0"
 head -c $((4 * MiB)) /dev/urandom > /tmp/fl

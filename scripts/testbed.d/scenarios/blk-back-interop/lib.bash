@@ -80,13 +80,16 @@ G=bb2
 # The 2-vCPU guest gets WRITE_BARRIER as its only flush (rings.sh).
 echo N > /sys/module/xpv_blkback/parameters/feature_flush_cache ||
 	tb_fail "cannot set xpv_blkback's feature_flush_cache"
-# Our front end speaks the x86_32 layout here, as a 32-bit guest would;
-# the stock 64-bit kernel speaks x86_64.
-abi=x86_64-abi
-[ "$BB_KERNEL" = xpv ] && abi=x86_32-abi
+# Our front end speaks the x86_32 layout here, as a 32-bit guest would,
+# on the largest rings (ring-page-order 4, 16 pages); the stock 64-bit
+# kernel speaks x86_64 on one-page rings.
+abi=x86_64-abi order=0 extra=
+if [ "$BB_KERNEL" = xpv ]; then
+	abi=x86_32-abi order=4
+	extra="xpv_blkfront.abi_x86_32=1 xpv_blkfront.max_ring_order=4"
+fi
 tb_guest_create $G --kernel "$BB_KERNEL" --vcpus 2 --memory 256 --disk 64 \
-	--script blk-back-interop/rings.sh \
-	--extra "$([ $abi = x86_32-abi ] && echo xpv_blkfront.abi_x86_32=1)"
+	--script blk-back-interop/rings.sh --extra "$extra"
 tb_step rings-boot
 tb_wait_console $G 'XPV-GUEST-INIT' 180
 tb_step rings-disk
@@ -97,7 +100,9 @@ sys=$(bb_sys $VD_A)
 rings=$(cat "$sys/xpv/nr_rings")
 [ "$rings" = 2 ] || tb_fail "the 2-vCPU guest's front end negotiated $rings ring(s)"
 [ "$(cat "$sys/xpv/protocol")" = $abi ] || tb_fail "the back end speaks $(cat "$sys/xpv/protocol") with the front end, want $abi"
-tb_log "protocol: $abi"
+line=$(dmesg | grep "xpv-blkback vbd-$(tb_domid $G)-$VD_A: .*queue(s), ring order" | tail -n 1)
+[[ $line == *"ring order $order,"* ]] || tb_fail "want ring order $order: $line"
+tb_log "protocol: $abi, ring order $order"
 tb_metric rings "$rings" count
 tb_step rings
 tb_wait_console $G 'XPV-OK rings ' 300
@@ -258,6 +263,20 @@ timeout 120 xl block-attach $G "format=raw, vdev=xvdc, access=rw, target=$IMG/$G
 	tb_fail "xl block-attach of xvdc again failed: $(tail -n 2 "$TB/attach-hp2.log")"
 bb_served $VD_C
 tb_wait_console $G 'XPV-OK replug ' 120
+
+tb_step resize
+# Grow the file and its loop device under the connected disk: the back end
+# notices within a second and announces "sectors" and Connected again.
+loop=$(losetup -j "$IMG/$G-hp.img" | head -n 1 | cut -d: -f1)
+[ -b "$loop" ] || tb_fail "no loop device for $IMG/$G-hp.img"
+truncate -s 80M "$IMG/$G-hp.img" && losetup -c "$loop" || tb_fail "cannot grow $loop to 80 MiB"
+tb_xs_write $G resize-bytes $((80 * MiB))
+tb_wait_console $G 'XPV-OK resize ' 120
+tb_log "resize: $TB_LINE"
+[ "$(xenstore-read "/local/domain/0/backend/vbd/$(tb_domid $G)/$VD_C/sectors")" = $((80 * 2048)) ] ||
+	tb_fail "the back end's sectors key is not $((80 * 2048))"
+[ "$(dd if="$IMG/$G-hp.img" bs=1M skip=79 2>/dev/null | bb_sha)" = "$(tb_field sha)" ] ||
+	tb_fail "the grown file's last MiB does not hold what the guest wrote there"
 
 tb_step flush
 bb_stats_log $VD_A

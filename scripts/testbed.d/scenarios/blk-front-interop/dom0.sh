@@ -36,7 +36,9 @@ truncate -s $((3 << 40)) "$big_img" || tb_fail "cannot make a 3 TiB sparse file"
 big_last=$(( 3 * 1024 * 1024 - 1 ))	# the last MiB, beyond 2 TiB
 
 tb_step create
-tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --disk $DISK --script blk-front-interop/guest.sh
+# The largest rings (16 pages; stock blkback offers order 4).
+tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --disk $DISK --script blk-front-interop/guest.sh \
+	--extra xpv_blkfront.max_ring_order=4
 img=$(blk_img $G xvda)
 tb_step guest-boot
 tb_wait_console $G 'XPV-GUEST-INIT' 180
@@ -48,6 +50,9 @@ blk_cmd $G 60 info xvda
 [ "$(tb_field queues)" = 2 ] || tb_fail "xvda has $(tb_field queues) blk-mq hardware queues with 2 vCPUs, want 2"
 [ "$(tb_field lbs)" = 512 ] || tb_fail "xvda logical block size $(tb_field lbs), want 512"
 [ "$(tb_field ro)" = 0 ] || tb_fail "xvda is read-only"
+blk_mode $G xvda "ring order 4," yes
+[ "$(xenstore-read "/local/domain/$(tb_domid $G)/device/vbd/51712/ring-page-order")" = 4 ] ||
+	tb_fail "xvda's ring-page-order is not 4"
 [ "$(tb_field wc)" = write_back ] && [ "$(tb_field fua)" = 1 ] ||
 	tb_fail "xvda: write cache $(tb_field wc), fua $(tb_field fua); blkback offers flushes"
 
@@ -165,12 +170,24 @@ blk_mode $G xvdc "x86_32-abi" no
 back=$(dmesg | grep "backend/vbd/$(tb_domid $G)/$(blk_devid xvdc):" | tail -n 1)
 [[ $back == *x86_32-abi* ]] || tb_fail "xvdc: blkback does not speak x86_32-abi: $back"
 blk_cmd $G 30 param xpv_blkfront abi_x86_32 N
+
 blk_cmd $G 30 param xpv_blkfront feature_persistent Y
 blk_cmd $G 120 copy xvdc xvdb 4 16
 blk_cmd $G 60 sum xvdc 16 4
 s4=$(blk_sha "$pat" 0 4)
 [ "$(tb_field sha)" = "$s4" ] || tb_fail "re-attached xvdc reads back sha256 $(tb_field sha), wrote $s4"
 [ "$(blk_sha "$lbs_img" 16 4)" = "$s4" ] || tb_fail "re-attached xvdc's file does not hold what the guest wrote"
+
+tb_step resize
+# Grow the connected 4 KiB-sector disk from 64 to 80 MiB: blkback writes
+# "sectors" and Connected again, our front end takes the new capacity.
+truncate -s $((80 << 20)) "$lbs_img" && losetup -c "$lbs_loop" || tb_fail "cannot grow $lbs_loop to 80 MiB"
+blk_cmd $G 60 size xvdc $((80 << 20)) 30
+tb_metric resize_ms "$(tb_field ms)" ms
+blk_cmd $G 120 copy xvdc xvdb 4 76
+blk_cmd $G 60 sum xvdc 76 4
+[ "$(tb_field sha)" = "$s4" ] || tb_fail "the grown disk's last 4 MiB read back as sha256 $(tb_field sha), wrote $s4"
+[ "$(blk_sha "$lbs_img" 76 4)" = "$s4" ] || tb_fail "the grown file's last 4 MiB do not hold what the guest wrote"
 
 tb_step backend-gone-load
 blk_cmd $G 60 load xvdd 8

@@ -54,6 +54,9 @@
 #                            reads back (O_DIRECT) as the merge; sha= (of
 #                            the sector)
 #   gone DEV WAIT_S          DEV disappears within WAIT_S; ms=
+#   size DEV BYTES WAIT_S    DEV has BYTES bytes within WAIT_S (a resize
+#                            the back end announced; one 4 KiB read per
+#                            0.1 s wakes the back end); ms=
 #   load DEV MIB             start background I/O on DEV until it fails:
 #                            O_DIRECT writes on CPU 0, buffered writes with
 #                            fsync and O_DIRECT reads on CPU 1; pids=
@@ -275,6 +278,20 @@ blk_lbs() {
 	bok "sha=$(sha256sum < /tmp/blk.want | cut -d' ' -f1)"
 }
 
+blk_size() {
+	local dev=$1 want=$2 wait=$3 t0
+	need_dev "$dev"
+	t0=$(now_ms)
+	while [ "$(blockdev --getsize64 "/dev/$dev")" != "$want" ]; do
+		[ $(( $(now_ms) - t0 )) -lt $((wait * 1000)) ] ||
+			fail "/dev/$dev has $(blockdev --getsize64 "/dev/$dev") bytes after $wait s, want $want"
+		# Linux's blkback looks at the size when its thread wakes.
+		dd if="/dev/$dev" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null
+		sleep 0.1
+	done
+	bok "ms=$(( $(now_ms) - t0 ))"
+}
+
 blk_gone() {
 	local dev=$1 wait=$2 t0
 	t0=$(now_ms)
@@ -412,6 +429,7 @@ while :; do
 	ro) blk_ro "$@" ;;
 	lbs) blk_lbs "$@" ;;
 	gone) blk_gone "$@" ;;
+	size) blk_size "$@" ;;
 	load) blk_load "$@" ;;
 	load-wait) blk_load_wait "$@" ;;
 	param) blk_param "$@" ;;
