@@ -150,7 +150,7 @@ dd if=/tmp/rs of=/dev/xvdc bs=1M seek=$((want / MiB - 1)) oflag=direct 2>/tmp/rs
 	fail "writing the new last MiB failed: $(head -n 1 /tmp/rs.err)"
 got=$(dd if=/dev/xvdc bs=1M skip=$((want / MiB - 1)) iflag=direct 2>/dev/null | sum)
 [ "$got" = "$(sum < /tmp/rs)" ] || fail "the new last MiB reads back as sha256 $got"
-ok "bytes=$want ms=${i}00 sha=$got"
+ok "bytes=$want ms=$((i * 100)) sha=$got"
 
 step flush
 xs_wait data/go-flush 120 > /dev/null || fail "no data/go-flush from dom0"
