@@ -50,6 +50,17 @@ struct sim {
 	unsigned int arg_port, arg_port2, arg_count;
 };
 
+/* The ports served so far, in order, must be exactly the ones listed. */
+#define EXPECT_LOG(s, ...)						\
+	do {								\
+		const unsigned int want_[] = { __VA_ARGS__ };		\
+		unsigned int i_;					\
+									\
+		ASSERT_EQ(sizeof(want_) / sizeof(want_[0]), (s)->nlog);	\
+		for (i_ = 0; i_ < (s)->nlog; i_++)			\
+			EXPECT_EQ(want_[i_], (s)->log[i_]);		\
+	} while (0)
+
 static void sim_init(struct sim *s, unsigned int nr_ports)
 {
 	unsigned int i;
@@ -253,8 +264,7 @@ TEST_F(fifo, single_event)
 	xen_raise(s, 5);
 	EXPECT_EQ(1, s->upcalls);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(1, s->nlog);
-	EXPECT_EQ(5, s->log[0]);
+	EXPECT_LOG(s, 5);
 	EXPECT_EQ(0, s->word[5] & (W_LINKED | W_PENDING));
 	EXPECT_EQ(0, s->q.ready);
 	EXPECT_EQ(0, s->q.head[7]);
@@ -289,9 +299,7 @@ TEST_F(fifo, raise_while_linked_is_one_event)
 	xen_raise(s, 6);
 	xen_raise(s, 4);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(2, s->nlog);
-	EXPECT_EQ(4, s->log[0]);
-	EXPECT_EQ(6, s->log[1]);
+	EXPECT_LOG(s, 4, 6);
 }
 
 /* ---- priorities ---- */
@@ -341,11 +349,7 @@ TEST_F(fifo, higher_priority_raised_meanwhile_goes_next)
 	xen_raise(s, 11);
 	xen_raise(s, 12);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(4, s->nlog);
-	EXPECT_EQ(10, s->log[0]);
-	EXPECT_EQ(50, s->log[1]);
-	EXPECT_EQ(11, s->log[2]);
-	EXPECT_EQ(12, s->log[3]);
+	EXPECT_LOG(s, 10, 50, 11, 12);
 }
 
 /* ---- masking ---- */
@@ -358,14 +362,12 @@ TEST_F(fifo, masked_port_is_not_queued)
 	xen_raise(s, 8);
 	xen_raise(s, 9);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(1, s->nlog);
-	EXPECT_EQ(9, s->log[0]);
+	EXPECT_LOG(s, 9);
 	EXPECT_TRUE(s->word[8] & W_PENDING);
 	/* Unmasking a pending port goes through Xen, which queues it. */
 	guest_unmask(s, 8);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(2, s->nlog);
-	EXPECT_EQ(8, s->log[1]);
+	EXPECT_LOG(s, 9, 8);
 }
 
 TEST_F(fifo, masked_while_queued_is_unlinked_not_served)
@@ -376,14 +378,12 @@ TEST_F(fifo, masked_while_queued_is_unlinked_not_served)
 	xen_raise(s, 9);
 	guest_mask(s, 8);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(1, s->nlog);
-	EXPECT_EQ(9, s->log[0]);
+	EXPECT_LOG(s, 9);
 	EXPECT_FALSE(s->word[8] & W_LINKED);
 	EXPECT_TRUE(s->word[8] & W_PENDING);
 	guest_unmask(s, 8);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(2, s->nlog);
-	EXPECT_EQ(8, s->log[1]);
+	EXPECT_LOG(s, 9, 8);
 }
 
 TEST_F(fifo, acknowledged_while_queued_is_not_served)
@@ -394,8 +394,7 @@ TEST_F(fifo, acknowledged_while_queued_is_not_served)
 	xen_raise(s, 9);
 	s->word[8] &= ~W_PENDING;	/* e.g. cleared on unbind */
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(1, s->nlog);
-	EXPECT_EQ(9, s->log[0]);
+	EXPECT_LOG(s, 9);
 	EXPECT_FALSE(any_linked(s));
 }
 
@@ -413,9 +412,7 @@ TEST_F(fifo, append_to_tail_before_unlink_follows_link)
 	xen_raise(s, 20);
 	EXPECT_EQ(1, s->upcalls);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(2, s->nlog);
-	EXPECT_EQ(20, s->log[0]);
-	EXPECT_EQ(21, s->log[1]);
+	EXPECT_LOG(s, 20, 21);
 	/* It went through 20's LINK: no second HEAD/READY. */
 	EXPECT_EQ(1, s->upcalls);
 	EXPECT_FALSE(any_linked(s));
@@ -432,9 +429,7 @@ TEST_F(fifo, append_after_tail_unlinked_goes_to_head)
 	s->arg_count = 1;
 	xen_raise(s, 20);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(2, s->nlog);
-	EXPECT_EQ(20, s->log[0]);
-	EXPECT_EQ(21, s->log[1]);
+	EXPECT_LOG(s, 20, 21);
 	/* The queue had emptied: HEAD and READY again. */
 	EXPECT_EQ(2, s->upcalls);
 	EXPECT_EQ(0, s->ready);
@@ -453,11 +448,7 @@ TEST_F(fifo, append_mid_queue)
 	xen_raise(s, 31);
 	xen_raise(s, 32);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(4, s->nlog);
-	EXPECT_EQ(30, s->log[0]);
-	EXPECT_EQ(31, s->log[1]);
-	EXPECT_EQ(32, s->log[2]);
-	EXPECT_EQ(40, s->log[3]);
+	EXPECT_LOG(s, 30, 31, 32, 40);
 }
 
 static void storm(struct sim *s, unsigned int port)
@@ -528,8 +519,7 @@ TEST_F(fifo, budget_keeps_new_events_of_a_nonempty_queue)
 	xen_raise(s, 4);
 	EXPECT_EQ(0, s->ready);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(4, s->nlog);
-	EXPECT_EQ(4, s->log[3]);
+	EXPECT_LOG(s, 1, 2, 3, 4);
 }
 
 /* ---- a hostile or corrupted peer ---- */
@@ -543,8 +533,7 @@ TEST_F(fifo, link_outside_array_is_not_followed)
 	/* 20's LINK now points past the array (1024 ports). */
 	s->word[20] = (s->word[20] & ~XPV_FIFO_LINK_MASK) | 3000;
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(1, s->nlog);
-	EXPECT_EQ(20, s->log[0]);
+	EXPECT_LOG(s, 20);
 	EXPECT_EQ(1, s->q.bad);
 	EXPECT_EQ(0, s->q.head[7]);
 	/* The next event with HEAD and READY is served again. */
@@ -552,8 +541,7 @@ TEST_F(fifo, link_outside_array_is_not_followed)
 	s->word[21] = 0;
 	xen_raise(s, 22);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(2, s->nlog);
-	EXPECT_EQ(22, s->log[1]);
+	EXPECT_LOG(s, 20, 22);
 }
 
 TEST_F(fifo, link_at_max_is_not_followed)
@@ -878,8 +866,7 @@ TEST_F(fifo, unmask_of_pending_port_queues_it_once)
 	guest_unmask(s, 8);
 	EXPECT_FALSE(s->word[8] & W_MASKED);
 	EXPECT_EQ(0, consume(s, BIG_BUDGET));
-	ASSERT_EQ(1, s->nlog);
-	EXPECT_EQ(8, s->log[0]);
+	EXPECT_LOG(s, 8);
 	/* Not pending: unmasked locally, nothing queued. */
 	guest_mask(s, 8);
 	guest_unmask(s, 8);
