@@ -658,12 +658,6 @@ static void blkback_pass(struct xpv_blkback_ring *ring)
 	}
 }
 
-/* Complete everything in flight before the thread ends. */
-static void blkback_drain(struct xpv_blkback_ring *ring)
-{
-	blkback_quiesce(ring, NULL);
-}
-
 static int blkback_thread(void *arg)
 {
 	struct xpv_blkback_ring *ring = arg;
@@ -676,7 +670,8 @@ static int blkback_thread(void *arg)
 		blkback_pass(ring);
 		cond_resched();
 	}
-	blkback_drain(ring);
+	/* Complete everything in flight before the thread ends. */
+	blkback_quiesce(ring, NULL);
 	return 0;
 }
 

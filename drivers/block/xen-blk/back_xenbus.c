@@ -687,6 +687,11 @@ again:
 	err = xpv_xs_transaction_start(&t);
 	if (err)
 		goto out_err;
+	/* As xpv_xenbus_switch_state(): never recreate a removed device. */
+	if (!xpv_xs_exists(t, dev->nodename, "")) {
+		xpv_xs_transaction_end(t, true);
+		return;
+	}
 	err = xpv_xs_printf(t, dev->nodename, "sectors", "%llu", sectors);
 	if (!err)
 		err = xpv_xs_printf(t, dev->nodename, "state", "%d",

@@ -13,10 +13,12 @@
 #   blk_zero FILE OFF MIB             true when that range reads as zeros
 #   blk_devid DEV                     xvdX -> Xen device id (51712 + 16 X)
 #   blk_back_stat NAME DEV KEY        stock blkback's statistics/KEY
-#   blk_mode NAME DEV TEXT PERSISTENT our front end's connect line for DEV
+#   blk_mode NAME DEV TEXT PERSISTENT [BACK_TEXT]
+#                                     our front end's connect line for DEV
 #                                     (the XPV-INFO of "info") contains
 #                                     TEXT, and stock blkback logged
 #                                     "persistent grants" for it (yes|no)
+#                                     and BACK_TEXT (when given)
 #   blk_attach NAME SPEC              xl block-attach, bounded to 90 s
 #   blk_detach NAME DEV [--force]     xl block-detach, bounded to 90 s; sets
 #                                     BLK_DETACH_S (seconds it took)
@@ -65,7 +67,7 @@ blk_back_stat() {
 }
 
 blk_mode() {
-	local name=$1 dev=$2 text=$3 want=$4 line back
+	local name=$1 dev=$2 text=$3 want=$4 back_text=${5:-} line back
 	line=$(grep -a "XPV-INFO .* $dev: " "$TB_STAMPS/$name.log" | tail -n 1)
 	[[ $line == *"$text"* ]] || tb_fail "$dev: the front end's line '${line#*XPV-INFO }' lacks '$text'"
 	back=$(dmesg | grep "backend/vbd/$(tb_domid "$name")/$(blk_devid "$dev"):" | tail -n 1)
@@ -74,6 +76,7 @@ blk_mode() {
 	else
 		[[ $back == *"persistent grants"* ]] && tb_fail "$dev: blkback uses persistent grants: $back"
 	fi
+	[ -z "$back_text" ] || [[ $back == *"$back_text"* ]] || tb_fail "$dev: blkback's line lacks '$back_text': $back"
 	tb_log "$dev: ${line#*XPV-INFO } / ${back:-no blkback line}"
 }
 

@@ -166,9 +166,7 @@ blk_cmd $G 30 param xpv_blkfront abi_x86_32 Y
 blk_attach $G "format=raw, vdev=xvdc, access=rw, target=$lbs_loop"
 blk_cmd $G 90 info xvdc
 blk_mode $G xvdc "0 bounce grants" no
-blk_mode $G xvdc "x86_32-abi" no
-back=$(dmesg | grep "backend/vbd/$(tb_domid $G)/$(blk_devid xvdc):" | tail -n 1)
-[[ $back == *x86_32-abi* ]] || tb_fail "xvdc: blkback does not speak x86_32-abi: $back"
+blk_mode $G xvdc "x86_32-abi" no "protocol 2 (x86_32-abi)"
 blk_cmd $G 30 param xpv_blkfront abi_x86_32 N
 
 blk_cmd $G 30 param xpv_blkfront feature_persistent Y
