@@ -15,7 +15,7 @@ KABI = $(shell cat $(XPV_CACHE)/debs/stock-kabi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KABI)
 
 .PHONY: all deps kernel modules patches check-patches sparse checkpatch \
-	selftests bench bench-blk testbed run check clean help
+	selftests bench bench-blk soak testbed run check clean help
 
 all: kernel modules
 
@@ -64,6 +64,12 @@ bench:
 bench-blk: deps kernel modules
 	@rm -f build/results/bench-blk.json; rc=0; scripts/testbed run bench-blk || rc=$$?; \
 		python3 scripts/testbed.d/scenarios/bench-blk/table.py build/results/bench-blk.json; exit $$rc
+
+## soak      block jobs in a loop over the whole configuration matrix on real
+##           Xen until SOAK_SECS (default 1800) seconds of jobs; FAIL on a stall
+SOAK_SECS ?= 1800
+soak: deps kernel modules
+	@XPV_SOAK_MATRIX=full XPV_SOAK_SECS=$(SOAK_SECS) scripts/testbed run blk-soak
 
 ## run       the main job: build, boot the test bed, run the default scenarios, print figures
 run: deps kernel modules

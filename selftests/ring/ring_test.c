@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
 
@@ -362,6 +363,83 @@ TEST_F(wrap, index_crosses_2_32_threads)
 }
 
 /* ---------------- notification hold-off rule ---------------- */
+
+/*
+ * The stall report (xpv_front_snapshot, xpv_front_stall_hint): each way a
+ * request or response can wait with nobody told reads as itself.
+ */
+TEST(stall_hint_names_where_the_work_waits)
+{
+	struct xpv_front_ring_snap snap;
+	struct tblk_front f;
+	struct tblk_back b;
+	struct blk_req q = { 0 };
+	struct blk_rsp r = { 0 };
+	void *mem = area(PAGE);
+
+	ASSERT_NE(NULL, mem);
+	ASSERT_EQ(0, tblk_front_init(&f, mem, PAGE));
+	ASSERT_EQ(0, tblk_back_init(&b, mem, PAGE));
+
+	xpv_front_snapshot(&f.r, &snap);
+	EXPECT_EQ(32, snap.free);
+	EXPECT_STREQ("nothing outstanding on the ring",
+		     xpv_front_stall_hint(&snap));
+
+	/* filled, not pushed */
+	ASSERT_TRUE(tblk_front_put_request(&f, &q));
+	ASSERT_TRUE(tblk_front_put_request(&f, &q));
+	xpv_front_snapshot(&f.r, &snap);
+	EXPECT_EQ(2, snap.req_prod_pvt);
+	EXPECT_EQ(0, snap.req_prod);
+	EXPECT_EQ(30, snap.free);
+	EXPECT_STREQ("requests filled but not pushed",
+		     xpv_front_stall_hint(&snap));
+
+	/* pushed; the back end asked for a notification on the first one */
+	EXPECT_TRUE(tblk_front_push_requests(&f));
+	xpv_front_snapshot(&f.r, &snap);
+	EXPECT_EQ(2, snap.req_prod);
+	EXPECT_EQ(1, snap.req_event);
+	EXPECT_NE(NULL, strstr(xpv_front_stall_hint(&snap),
+			       "lost event to it"));
+
+	/* the back end took both and re-armed: it owes the responses */
+	ASSERT_TRUE(tblk_back_get_request(&b, &q));
+	ASSERT_TRUE(tblk_back_get_request(&b, &q));
+	EXPECT_FALSE(tblk_back_final_check(&b));
+	xpv_front_snapshot(&f.r, &snap);
+	EXPECT_EQ(3, snap.req_event);
+	EXPECT_STREQ("back end consumed every request and owes the responses",
+		     xpv_front_stall_hint(&snap));
+
+	/* one response pushed past rsp_event (1): a lost event to us */
+	ASSERT_TRUE(tblk_back_put_response(&b, &r));
+	EXPECT_TRUE(tblk_back_push_responses(&b));
+	xpv_front_snapshot(&f.r, &snap);
+	EXPECT_EQ(1, snap.rsp_prod);
+	EXPECT_EQ(0, snap.rsp_cons);
+	EXPECT_NE(NULL, strstr(xpv_front_stall_hint(&snap),
+			       "lost event to the front end"));
+
+	/* consumed, re-armed at 2; a response pushed without passing it */
+	ASSERT_TRUE(tblk_front_get_response(&f, &r));
+	EXPECT_FALSE(tblk_front_final_check(&f));
+	f.r.sring->rsp_event = 5;	/* as if armed far ahead */
+	ASSERT_TRUE(tblk_back_put_response(&b, &r));
+	EXPECT_FALSE(tblk_back_push_responses(&b));
+	xpv_front_snapshot(&f.r, &snap);
+	EXPECT_EQ(2, snap.rsp_prod);
+	EXPECT_EQ(1, snap.rsp_cons);
+	EXPECT_STREQ("unconsumed responses, rsp_event not armed for them",
+		     xpv_front_stall_hint(&snap));
+
+	/* near 2^32 the comparison still holds */
+	EXPECT_TRUE(xpv_ring_idx_le(UINT32_MAX - 1, 2));
+	EXPECT_FALSE(xpv_ring_idx_le(2, UINT32_MAX - 1));
+	EXPECT_TRUE(xpv_ring_idx_le(7, 7));
+	munmap(mem, PAGE);
+}
 
 TEST(notify_only_when_event_index_passed)
 {

@@ -535,6 +535,95 @@ void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring)
 }
 
 /* ------------------------------------------------------------------ */
+/* Stalls: the ring state and the blk-mq timeout hook.                 */
+/* ------------------------------------------------------------------ */
+
+/* Called with ring->lock held (or on a ring nothing else uses). */
+static int blkfront_ring_state_locked(struct xpv_blkfront_ring *ring,
+				      char *buf, size_t size)
+{
+	struct xpv_front_ring_snap snap;
+
+	if (!ring->sring)
+		return scnprintf(buf, size, "queue %u: no ring\n", ring->index);
+	xpv_front_snapshot(&ring->fr.r, &snap);
+	return scnprintf(buf, size,
+			 "queue %u: req_prod_pvt=%u rsp_cons=%u req_prod=%u req_event=%u rsp_prod=%u rsp_event=%u free_slots=%u/%u free_ids=%u/%u pool=%u/%u timeouts=%lu kicks=%lu%s%s%s: %s\n",
+			 ring->index, snap.req_prod_pvt, snap.rsp_cons,
+			 snap.req_prod, snap.req_event, snap.rsp_prod,
+			 snap.rsp_event, snap.free, snap.nr_ents,
+			 ring->tab.nr_free, ring->tab.nr, ring->nr_pgnt_free,
+			 ring->nr_pgnt, ring->nr_timeouts, ring->nr_kicks,
+			 ring->connected ? "" : " disconnected",
+			 ring->closing ? " closing" : "",
+			 ring->broken ? " broken" : "",
+			 xpv_front_stall_hint(&snap));
+}
+
+/**
+ * xpv_blkfront_ring_state() - one line with a ring's indices and resources
+ * @ring: the ring
+ * @buf: destination
+ * @size: its size
+ *
+ * The private indices (req_prod_pvt, rsp_cons), the shared ones (req_prod,
+ * req_event, rsp_prod, rsp_event), free slots and ids, free persistent
+ * pages, the timeout counters, the flags and what the indices suggest
+ * (xpv_front_stall_hint()).
+ *
+ * Context: any; takes the ring lock.
+ * Return: the length written, newline included.
+ */
+int xpv_blkfront_ring_state(struct xpv_blkfront_ring *ring, char *buf,
+			    size_t size)
+{
+	unsigned long flags;
+	int len;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	len = blkfront_ring_state_locked(ring, buf, size);
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return len;
+}
+
+/*
+ * A request outstanding for xpv_blkfront_request_timeout seconds: report
+ * the ring once per timeout period (one line, its indices) and kick the
+ * back end once with it.  The request is never completed here: the back
+ * end may still be serving it, and its pages must stay ours until it
+ * answers.
+ */
+static enum blk_eh_timer_return blkfront_timeout(struct request *rq)
+{
+	struct xpv_blkfront_ring *ring = rq->mq_hctx->driver_data;
+	struct xpv_blkfront_info *info = ring->info;
+	char state[320];
+	unsigned long flags;
+	bool report;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	ring->nr_timeouts++;
+	report = !ring->last_report ||
+		 time_after_eq(jiffies, ring->last_report + rq->timeout);
+	if (report) {
+		ring->last_report = jiffies ? jiffies : 1;
+		if (ring->connected && !ring->broken && ring->evtchn) {
+			xpv_evtchn_notify(ring->evtchn);
+			ring->nr_kicks++;
+		}
+		blkfront_ring_state_locked(ring, state, sizeof(state));
+	}
+	spin_unlock_irqrestore(&ring->lock, flags);
+	if (report)
+		dev_err(&info->xbdev->dev,
+			"%s: request tag %d (op %u, sector %llu) outstanding for over %u s; kicked the back end; %s",
+			info->disk ? info->disk->disk_name : "?", rq->tag,
+			req_op(rq), (unsigned long long)blk_rq_pos(rq),
+			rq->timeout / HZ, state);
+	return BLK_EH_RESET_TIMER;
+}
+
+/* ------------------------------------------------------------------ */
 /* The disk.                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -553,6 +642,7 @@ static const struct blk_mq_ops blkfront_mq_ops = {
 	.queue_rq = blkfront_queue_rq,
 	.complete = blkfront_complete,
 	.init_hctx = blkfront_init_hctx,
+	.timeout = blkfront_timeout,
 };
 
 /* A made-up geometry for tools that still ask (HDIO_GETGEO). */
@@ -657,6 +747,7 @@ int xpv_blkfront_add_disk(struct xpv_blkfront_info *info)
 	set->flags = BLK_MQ_F_SHOULD_MERGE;
 	set->cmd_size = sizeof(struct xpv_blkfront_pdu);
 	set->driver_data = info;
+	set->timeout = xpv_blkfront_request_timeout * HZ;
 	err = blk_mq_alloc_tag_set(set);
 	if (err)
 		return err;

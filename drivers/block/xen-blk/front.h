@@ -99,6 +99,9 @@ struct xpv_blkfront_info;
  * @done: requests completed by one interrupt, ended after unlocking
  * @sg: scratch scatterlist for mapping one request (under @lock)
  * @refs: scratch grant references for one request (under @lock)
+ * @nr_timeouts: requests of this ring that hit the blk-mq timeout
+ * @nr_kicks: notifications sent to the back end by the timeout hook
+ * @last_report: jiffies of the last stall report (0: none yet)
  * @name: IRQ name
  */
 struct xpv_blkfront_ring {
@@ -125,6 +128,9 @@ struct xpv_blkfront_ring {
 	struct request **done;
 	struct scatterlist sg[XPV_BLKFRONT_MAX_SEGS];
 	grant_ref_t refs[XPV_BLKFRONT_MAX_SEGS];
+	unsigned long nr_timeouts;
+	unsigned long nr_kicks;
+	unsigned long last_report;
 	char name[32];
 };
 
@@ -198,8 +204,11 @@ void xpv_blkfront_del_disk(struct xpv_blkfront_info *info);
 void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring);
 bool xpv_blkfront_ring_idle(struct xpv_blkfront_ring *ring);
 int xpv_blkfront_disk_name(int index, char *buf, size_t size);
+int xpv_blkfront_ring_state(struct xpv_blkfront_ring *ring, char *buf,
+			    size_t size);
 
 /* front_xenbus.c: control plane */
 extern int xpv_blkfront_major;
+extern unsigned int xpv_blkfront_request_timeout;
 
 #endif /* _XPV_BLKFRONT_H */

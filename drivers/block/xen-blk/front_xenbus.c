@@ -65,6 +65,11 @@ module_param(abi_x86_32, bool, 0644);
 MODULE_PARM_DESC(abi_x86_32,
 		 "Speak the x86_32-abi request layout, as 32-bit guests do (protocol key), to test back ends. Read at each connection (default N)");
 
+unsigned int xpv_blkfront_request_timeout = 30;
+module_param_named(request_timeout, xpv_blkfront_request_timeout, uint, 0444);
+MODULE_PARM_DESC(request_timeout,
+		 "Seconds a request may be outstanding before its ring's state is logged and the back end kicked; the request is never failed for it (1..3600, default 30)");
+
 /* How long in-flight requests may drain when the back end closes. */
 #define XPV_BLKFRONT_DRAIN_MS	5000
 
@@ -879,6 +884,30 @@ static void blkfront_backend_changed(struct xpv_xenbus_device *dev,
 	mutex_unlock(&info->mutex);
 }
 
+/*
+ * ring_state (read-only, on the xenbus device): one line per ring with its
+ * indices and resources, as the timeout hook logs them.
+ */
+static ssize_t ring_state_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct xpv_blkfront_info *info = dev_get_drvdata(dev);
+	unsigned int i;
+	int len = 0;
+
+	if (!info)
+		return -ENODEV;
+	mutex_lock(&info->mutex);
+	for (i = 0; info->rings && i < info->nr_rings; i++)
+		len += xpv_blkfront_ring_state(&info->rings[i], buf + len,
+					       PAGE_SIZE - len);
+	if (!len)
+		len = sysfs_emit(buf, "not connected\n");
+	mutex_unlock(&info->mutex);
+	return len;
+}
+static DEVICE_ATTR_RO(ring_state);
+
 /* Linux's numbering of virtual-device: xvd (major 202) and extended. */
 static int blkfront_vdevice_index(u32 vdevice)
 {
@@ -929,6 +958,10 @@ static int blkfront_probe(struct xpv_xenbus_device *dev,
 	INIT_DELAYED_WORK(&info->close_work, blkfront_close_work);
 	dev_set_drvdata(&dev->dev, info);
 
+	err = device_create_file(&dev->dev, &dev_attr_ring_state);
+	if (err)
+		dev_warn(&dev->dev, "no ring_state file: %d\n", err);
+
 	/* The first watch event may have come before drvdata was set. */
 	blkfront_backend_changed(dev, xpv_xenbus_read_otherend_state(dev));
 	return 0;
@@ -944,6 +977,7 @@ static void blkfront_remove(struct xpv_xenbus_device *dev)
 
 	if (!info)
 		return;
+	device_remove_file(&dev->dev, &dev_attr_ring_state);
 	mutex_lock(&info->mutex);
 	blkfront_teardown(info);
 	dev_set_drvdata(&dev->dev, NULL);
@@ -976,6 +1010,8 @@ static int __init blkfront_init(void)
 		max_ring_order = XPV_BLKIF_MAX_RING_ORDER;
 	if (!max_queues)
 		max_queues = 1;
+	xpv_blkfront_request_timeout = clamp(xpv_blkfront_request_timeout,
+					     1U, 3600U);
 	err = register_blkdev(0, "xvd");
 	if (err < 0)
 		return err;

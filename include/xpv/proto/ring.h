@@ -445,6 +445,87 @@ static inline bool xpv_front_final_check_grace(struct xpv_front_ring *fr,
 	return xpv_front_final_check(fr);
 }
 
+/**
+ * struct xpv_front_ring_snap - a front end's ring indices at one moment
+ * @req_prod_pvt: next request slot the front end fills (private)
+ * @rsp_cons: next response it consumes (private)
+ * @req_prod: the shared producer index of requests
+ * @req_event: where the back end asked to be notified
+ * @rsp_prod: the shared producer index of responses
+ * @rsp_event: where the front end asked to be notified
+ * @free: request slots the front end may still fill
+ * @nr_ents: slot count
+ */
+struct xpv_front_ring_snap {
+	u32 req_prod_pvt;
+	u32 rsp_cons;
+	u32 req_prod;
+	u32 req_event;
+	u32 rsp_prod;
+	u32 rsp_event;
+	u32 free;
+	u32 nr_ents;
+};
+
+/**
+ * xpv_front_snapshot() - read a front ring's indices for a report
+ * @fr: front ring (the caller serialises, as for every front call)
+ * @snap: filled in; the shared indices are read once each
+ *
+ * For diagnostics only: nothing read here is trusted or acted on.
+ */
+static inline void xpv_front_snapshot(const struct xpv_front_ring *fr,
+				      struct xpv_front_ring_snap *snap)
+{
+	snap->req_prod_pvt = fr->req_prod_pvt;
+	snap->rsp_cons = fr->rsp_cons;
+	snap->req_prod = READ_ONCE(fr->sring->req_prod);
+	snap->req_event = READ_ONCE(fr->sring->req_event);
+	snap->rsp_prod = READ_ONCE(fr->sring->rsp_prod);
+	snap->rsp_event = READ_ONCE(fr->sring->rsp_event);
+	snap->free = xpv_front_free(fr);
+	snap->nr_ents = fr->nr_ents;
+}
+
+/* Free-running index @a is at or before @b (within half the index space). */
+static inline bool xpv_ring_idx_le(u32 a, u32 b)
+{
+	return (u32)(b - a) < 0x80000000U;
+}
+
+/**
+ * xpv_front_stall_hint() - where a front ring's outstanding work waits
+ * @s: a snapshot taken while requests were outstanding
+ *
+ * Reads the indices the way a person reading a stall report would, in
+ * order of what would be a bug on our side first:
+ *  - requests filled but never pushed (our push was skipped);
+ *  - responses published that we did not consume: with rsp_event at or
+ *    before rsp_prod the back end should have notified us (a lost event
+ *    to the front end), otherwise we never armed rsp_event for them;
+ *  - requests the back end has not seen: req_event at or before req_prod
+ *    means it asked for a notification it should have had (a lost event
+ *    to the back end, or a back end that is busy or stuck);
+ *  - otherwise the back end took every request and owes the responses.
+ *
+ * Return: a static string.
+ */
+static inline const char *
+xpv_front_stall_hint(const struct xpv_front_ring_snap *s)
+{
+	if (s->req_prod != s->req_prod_pvt)
+		return "requests filled but not pushed";
+	if (s->rsp_prod != s->rsp_cons)
+		return xpv_ring_idx_le(s->rsp_event, s->rsp_prod) ?
+			"unconsumed responses past rsp_event: lost event to the front end" :
+			"unconsumed responses, rsp_event not armed for them";
+	if (s->req_prod == s->rsp_cons)
+		return "nothing outstanding on the ring";
+	if (xpv_ring_idx_le(s->req_event, s->req_prod))
+		return "requests past req_event: back end busy, or lost event to it";
+	return "back end consumed every request and owes the responses";
+}
+
 /* ------------------------------------------------------------------ */
 /* Back end: consume requests, produce responses.                     */
 /* ------------------------------------------------------------------ */

@@ -145,6 +145,15 @@ tb_stamper_start() {
 	echo $! > "$pidf"
 }
 
+# tb_stamper_stop NAME: stop following NAME's console (a guest that is gone
+# for good), keeping what was stamped.
+tb_stamper_stop() {
+	local pidf=$TB_STAMPS/$1.pid
+	[ -f "$pidf" ] && kill "$(cat "$pidf")" 2>/dev/null
+	rm -f "$pidf"
+	return 0
+}
+
 tb_console_count() {
 	local f=$TB_STAMPS/$1.log
 	[ -f "$f" ] || { echo 0; return; }
@@ -155,6 +164,25 @@ tb_console_mark() {
 	local f=$TB_STAMPS/$1.log n=0
 	[ -f "$f" ] && n=$(wc -l < "$f")
 	echo "$n" > "$TB_GUESTS/$1.mark"
+}
+
+# The stamped console lines of NAME since tb_console_mark NAME (stamps cut).
+tb_console_since_mark() {
+	local f=$TB_STAMPS/$1.log n=0
+	[ -f "$TB_GUESTS/$1.mark" ] && n=$(cat "$TB_GUESTS/$1.mark")
+	tail -n +$((n + 1)) "$f" 2>/dev/null | cut -d' ' -f2- | tr -d '\r'
+}
+
+# tb_wait_console_quiet NAME TEXT TIMEOUT: whether a line containing TEXT
+# arrived on NAME's console since tb_console_mark NAME within TIMEOUT s.
+# Never fails the scenario (for diagnostics).
+tb_wait_console_quiet() {
+	local i
+	for i in $(seq $(($3 * 2))); do
+		tb_console_since_mark "$1" | grep -q -F -- "$2" && return 0
+		sleep 0.5
+	done
+	return 1
 }
 
 tb_console_tail() {
@@ -202,8 +230,20 @@ tb_diag_guest() {
 	f=$TB/diag-$name.txt
 	kind=$(cat "$TB_GUESTS/$name.kernel" 2>/dev/null)
 	map=$TBIN/kernels/${kind:-stock}-System.map
+	# First what the guest says itself: its diag_watch prints the block
+	# rings' indices, D-state tasks and its kernel log tail; then the
+	# blocked tasks (sysrq w), printed now that its console level is up.
+	TB_DIAG_SEQ=$(( ${TB_DIAG_SEQ:-0} + 1 ))
+	tb_console_mark "$name"
+	xenstore-write "/local/domain/$id/data/diag" "$TB_DIAG_SEQ" 2>/dev/null
+	tb_wait_console_quiet "$name" "XPV-DIAG end $TB_DIAG_SEQ" 15 ||
+		tb_log "$name: no answer from its diag_watch in 15 s (guest user space stuck?)"
+	timeout 10 xl sysrq "$name" w > /dev/null 2>&1
+	sleep 3
 	{
-		echo "== $name (domain $id, kernel ${kind:-?}): xl list"
+		echo "== $name (domain $id, kernel ${kind:-?}): what the guest printed for the diagnostics (XPV-DIAG, sysrq w)"
+		tb_console_since_mark "$name"
+		echo "== xl list"
 		xl list "$name" 2>&1
 		for v in $(seq 0 $(( $(xl list "$name" 2>/dev/null | awk 'NR == 2 { print $4 }') - 1 ))); do
 			echo "== vCPU $v (xenctx)"
@@ -222,7 +262,19 @@ tb_diag_guest() {
 		xl dmesg 2>&1 | tail -n 400
 	} > "$f" 2>&1
 	tb_log "diagnostics of $name in $(basename "$f"):"
-	grep -E "^== |RIP|rip:|Call Trace|^ *\[<|^ *ffffffff" "$f" | head -n 40 >&2
+	grep -E "XPV-DIAG ring|XPV-DIAG D-state|^== |RIP|rip:|Call Trace|^ *\[<|^ *ffffffff" "$f" | head -n 60 >&2
+	return 0
+}
+
+# The block rings' state from NAME's last diagnostics (XPV-DIAG ring lines
+# of our front end's ring_state), on one line for a FAIL reason; empty for
+# a kernel without them.
+tb_diag_rings() {
+	local f=$TB/diag-$1.txt
+	[ -f "$f" ] || return 0
+	grep -a -o 'XPV-DIAG ring .*' "$f" | head -n 4 |
+		sed -e 's/^XPV-DIAG ring [^ ]*\/\([^/ ]*\): /\1 /' | tr '\n' '|' |
+		sed -e 's/|$//' -e 's/^/; rings: /'
 	return 0
 }
 
@@ -346,7 +398,7 @@ tb_wait_console() {
 			tb_console_tail "$name"
 			st=$(tb_state "$name")
 			[ -n "$st" ] && tb_diag_guest "$name"
-			tb_fail "timed out after ${timeout} s waiting for /$re/ on $name's console (domain state: ${st:-gone})$(tb_postmortem "$name")"
+			tb_fail "timed out after ${timeout} s waiting for /$re/ on $name's console (domain state: ${st:-gone})$(tb_postmortem "$name")$(tb_diag_rings "$name")"
 		fi
 		tick=$((tick + 1))
 		if [ "${TB_WATCH_DEATH:-1}" = 1 ] && [ $((tick % 50)) = 0 ]; then

@@ -87,6 +87,37 @@ xs_wait() {
 	done
 }
 
+# diag_watch: runs in the background for the guest's whole life. Each time
+# dom0 writes data/diag (tb_diag_guest), raise the console log level (so
+# the blocked-task dump of the "xl sysrq w" that follows reaches the
+# console), print every block front end's ring state (our ring_state sysfs
+# file), the tasks in uninterruptible sleep and the tail of the kernel log
+# as "XPV-DIAG ..." lines, and end with "XPV-DIAG end <value>".
+diag_watch() {
+	local dom key v f p
+	dom=$(xs_read domid 2> /dev/null) || return 0
+	key=/local/domain/$dom/data/diag
+	# The first event is the watch's own registration; each later one a
+	# write by dom0.
+	while timeout 86400 xenstore-watch -n 2 "$key" > /dev/null 2>&1; do
+		v=$(xs_read "$key" 2> /dev/null) || continue
+		dmesg -n 7
+		echo "XPV-DIAG begin $v"
+		for f in /sys/bus/xpv-frontend/devices/*/ring_state; do
+			[ -f "$f" ] || continue
+			while IFS= read -r p; do
+				echo "XPV-DIAG ring ${f%/ring_state}: $p"
+			done < "$f"
+		done
+		for f in /proc/[0-9]*/stat; do
+			read -r p < "$f" 2> /dev/null || continue
+			case $p in *") D "*) echo "XPV-DIAG D-state: $p" ;; esac
+		done
+		dmesg | tail -n 30 | sed 's/^/XPV-DIAG dmesg: /'
+		echo "XPV-DIAG end $v"
+	done
+}
+
 fpu_sum() {
 	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += (i % 7 + 0.1) / (i + 0.3); printf "%.17g\n", s }'
 }
