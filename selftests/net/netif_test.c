@@ -1291,6 +1291,9 @@ TEST(header_length)
 	/* Bad IHL, bad TCP data offset, bad version. */
 	b[o] = 0x44;
 	EXPECT_EQ(-EINVAL, xpv_netif_hdr_len(b, sizeof(b), 1000, &len));
+	b[o + 9] = 17;
+	EXPECT_EQ(-EINVAL, xpv_netif_hdr_len(b, sizeof(b), 1000, &len));
+	b[o + 9] = 6;
 	b[o] = 0x45;
 	b[o + 20 + 12] = 4 << 4;
 	EXPECT_EQ(-EINVAL, xpv_netif_hdr_len(b, sizeof(b), 1000, &len));

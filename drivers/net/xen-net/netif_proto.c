@@ -307,11 +307,14 @@ static int netif_tx_extra(struct xpv_netif_tx_parser *p,
 	struct xpv_netif_extra ex;
 	int err;
 
+	/*
+	 * No count check is needed: each kind is marked seen before it is
+	 * validated, so a fourth extra is a repeat or an unknown type, both
+	 * fatal.
+	 */
 	xpv_netif_tx_slot_extra(slot, &ex);
 	pkt->nr_slots++;
 	pkt->nr_extras++;
-	if (pkt->nr_extras > XPV_NETIF_MAX_EXTRAS)
-		return -XPV_NETIF_E_EXTRA_DUP;
 	x.seen = p->seen;
 	err = netif_take_extra(&x, &ex);
 	p->seen = x.seen;
@@ -670,8 +673,7 @@ static int netif_rx_extra(struct xpv_netif_rx_parser *p, u16 slot_id,
 	/* The extra took the slot of the request posted there. */
 	if (!xpv_netif_ids_outstanding(p->ids, slot_id))
 		return -XPV_NETIF_E_ID_STALE;
-	if (pkt->nr_extras >= XPV_NETIF_MAX_EXTRAS)
-		return -XPV_NETIF_E_EXTRA_DUP;
+	/* At most XPV_NETIF_MAX_EXTRAS: see netif_tx_extra(). */
 	pkt->ids[pkt->nr_slots++] = slot_id;
 	pkt->nr_extras++;
 	memcpy(&ex, rsp, sizeof(ex));
