@@ -307,8 +307,7 @@ static int netif_tx_extra(struct xpv_netif_tx_parser *p,
 	struct xpv_netif_extra ex;
 	int err;
 
-	/*
-	 * No count check is needed: each kind is marked seen before it is
+	/* No count check is needed: each kind is marked seen before it is
 	 * validated, so a fourth extra is a repeat or an unknown type, both
 	 * fatal.
 	 */
