@@ -270,14 +270,13 @@ static int netif_tx_finish(struct xpv_netif_tx_parser *p)
 	p->state = NETIF_ST_DONE;
 	if (pkt->nr_data > lim->max_slots)
 		netif_latch(&p->err, -XPV_NETIF_E_TOO_MANY_SLOTS);
-	if (p->frag_sum > pkt->len) {
+	/* The first slot holds what the following ones do not. */
+	if (p->frag_sum > pkt->len)
 		netif_latch(&p->err, -XPV_NETIF_E_FRAG_OVERRUN);
-	} else {
+	else
 		pkt->seg[0].size = (u16)(pkt->len - p->frag_sum);
-		if ((u32)pkt->seg[0].offset + pkt->seg[0].size >
-		    XPV_NETIF_PAGE_SIZE)
-			return -XPV_NETIF_E_CROSS_PAGE;
-	}
+	if ((u32)pkt->seg[0].offset + pkt->seg[0].size > XPV_NETIF_PAGE_SIZE)
+		return -XPV_NETIF_E_CROSS_PAGE;
 	if (pkt->len < XPV_NETIF_ETH_HLEN)
 		netif_latch(&p->err, -XPV_NETIF_E_SHORT);
 	if (pkt->len > lim->max_len)

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target: a hostile front end writes arbitrary tx slots and
+ * producer indices; our back end takes them off the ring (copied once) and
+ * through the tx chain parser, answers each packet, and plans its linear
+ * area.  The header-length parser runs on bytes of the input too.
+ *
+ * Input: [flags u8] [max_slots u8] [fatal_slots u8] [hdr_copy u16]
+ *   [max_len u16] [hdr_avail u16] [hdr_pkt_len u16]
+ *   [320 header bytes] then commands, each [cmd u8] + operands:
+ *   0: the front end writes a raw slot (12 bytes) into its next slot
+ *   1: the front end publishes the slots it wrote
+ *   2: the front end publishes an arbitrary req_prod (u32 delta)
+ *   3: the back end takes every packet available
+ * flags: bit 0 gso_tcpv4, 1 gso_tcpv6, 2 mcast, 3 hash, 4 use the limits
+ * from the input (else the defaults).
+ *
+ * Properties: no out-of-bounds access or undefined behaviour; the parser
+ * ends the chain exactly where the wire format says (a model walks the same
+ * slots); a complete packet's description matches its slots (length,
+ * segments, extras), every accepted packet obeys every rule (slot counts,
+ * lengths, pages, GSO), the linear plan covers exactly the packet with no
+ * empty fragment (XSA-423/432/448); fatal errors are the model's.
+ */
+#include "fuzz_input.h"
+#include "netif_proto.h"
+
+#define NR	256
+#define MAXFED	64
+
+static void check_plan(const struct xpv_netif_tx_pkt *pkt, u32 want)
+{
+	u32 sum = pkt->hdr_len, expect, i;
+	int last = -1;
+
+	expect = want < pkt->len ? want : pkt->len;
+	if (expect > XPV_NETIF_HDR_MAX)
+		expect = XPV_NETIF_HDR_MAX;
+	PROPERTY(pkt->hdr_len == expect);
+	PROPERTY(pkt->hdr_segs <= pkt->nr_data);
+	PROPERTY(pkt->nr_frags <= pkt->nr_data);
+	for (i = 0; i < pkt->nr_frags; i++) {
+		const struct xpv_netif_frag *f = &pkt->frag[i];
+
+		PROPERTY(f->size != 0);				/* XSA-448 */
+		PROPERTY(f->seg < pkt->nr_data);
+		PROPERTY((int)f->seg > last);
+		PROPERTY(f->offset >= pkt->seg[f->seg].offset);
+		PROPERTY((u32)f->offset + f->size <=
+			 (u32)pkt->seg[f->seg].offset + pkt->seg[f->seg].size);
+		PROPERTY((u32)f->offset + f->size <= XPV_NETIF_PAGE_SIZE);
+		last = f->seg;
+		sum += f->size;
+	}
+	PROPERTY(sum == pkt->len);			/* XSA-423/432 */
+}
+
+/* Where the wire format ends the chain starting at fed[0]; 0: not yet. */
+static unsigned int model_chain_len(const struct xpv_netif_tx_request *fed,
+				    unsigned int n)
+{
+	unsigned int i = 1;
+	bool more = fed[0].flags & XPV_NETTXF_MORE_DATA;
+
+	if (fed[0].flags & XPV_NETTXF_EXTRA_INFO) {
+		struct xpv_netif_extra ex;
+
+		do {
+			if (i >= n)
+				return 0;
+			xpv_netif_tx_slot_extra(&fed[i++], &ex);
+		} while (ex.flags & XPV_NETIF_EXTRA_FLAG_MORE);
+	}
+	while (more) {
+		if (i >= n)
+			return 0;
+		more = fed[i++].flags & XPV_NETTXF_MORE_DATA;
+	}
+	return i;
+}
+
+static void check_packet(const struct xpv_netif_tx_limits *lim,
+			 const struct xpv_netif_tx_request *fed,
+			 unsigned int n, int ret,
+			 const struct xpv_netif_tx_pkt *pkt)
+{
+	unsigned int i, d, zero = 0;
+	u32 sum = 0;
+
+	PROPERTY(model_chain_len(fed, n) == n);
+	PROPERTY(pkt->nr_slots == n);
+	PROPERTY(pkt->nr_data + pkt->nr_extras == n);
+	PROPERTY(pkt->nr_data >= 1 && pkt->nr_data <= lim->fatal_slots);
+	PROPERTY(pkt->nr_extras <= 3);
+	PROPERTY(pkt->len == fed[0].size);
+	for (i = 0; i < pkt->nr_data; i++) {
+		d = i ? i + pkt->nr_extras : 0;
+		PROPERTY(pkt->seg[i].gref == fed[d].gref);
+		PROPERTY(pkt->seg[i].offset == fed[d].offset);
+		PROPERTY(pkt->seg[i].id == fed[d].id);
+		if (i) {
+			PROPERTY(pkt->seg[i].size == fed[d].size);
+			sum += fed[d].size;
+		}
+		/* Every slot within its page, or the error was fatal. */
+		PROPERTY((u32)fed[d].offset + pkt->seg[i].size <=
+			 XPV_NETIF_PAGE_SIZE);
+	}
+	if (sum > pkt->len) {
+		PROPERTY(ret == -XPV_NETIF_E_FRAG_OVERRUN || ret < 0);
+		return;
+	}
+	PROPERTY(pkt->seg[0].size == pkt->len - sum);
+	for (i = 0; i < pkt->nr_data; i++)
+		zero += !pkt->seg[i].size;
+	PROPERTY(pkt->nr_zero == zero);
+	check_plan(pkt, lim->hdr_copy);
+	if (ret)
+		return;
+	/* Accepted: every rule holds. */
+	PROPERTY(pkt->nr_data <= lim->max_slots);
+	PROPERTY(pkt->len >= XPV_NETIF_ETH_HLEN && pkt->len <= lim->max_len);
+	if (pkt->gso.type) {
+		PROPERTY(pkt->gso.size >= 1 && pkt->gso.size <= pkt->len);
+		PROPERTY(pkt->gso.type == XPV_NETIF_GSO_TCPV4 ?
+			 lim->gso_tcpv4 : lim->gso_tcpv6);
+	}
+	PROPERTY(!pkt->mcast_op || (lim->mcast && (pkt->mcast_addr[0] & 1)));
+	PROPERTY(!pkt->hash.valid || lim->hash);
+}
+
+/* The fatal errors a chain can earn, per the model, up to slot @n. */
+static void check_fatal(const struct xpv_netif_tx_limits *lim,
+			const struct xpv_netif_tx_request *fed,
+			unsigned int n, int ret)
+{
+	const struct xpv_netif_tx_request *last = &fed[n - 1];
+
+	PROPERTY(ret > -XPV_NETIF_E_STATE);
+	if (ret == -XPV_NETIF_E_CROSS_PAGE && n > 1 &&
+	    model_chain_len(fed, n) != n)
+		PROPERTY((u32)last->offset + last->size > XPV_NETIF_PAGE_SIZE);
+	if (ret == -XPV_NETIF_E_SLOT_LIMIT)
+		PROPERTY(n > lim->fatal_slots);
+	if (ret == -XPV_NETIF_E_EXTRA_TYPE) {
+		struct xpv_netif_extra ex;
+
+		xpv_netif_tx_slot_extra(last, &ex);
+		PROPERTY(ex.type == 0 || ex.type >= XPV_NETIF_EXTRA_TYPE_MAX);
+	}
+}
+
+static void check_hdr(struct fuzz_in *in)
+{
+	u8 buf[320];
+	u16 avail = fuzz_u16(in) % (sizeof(buf) + 1);
+	u16 pkt_len = fuzz_u16(in);
+	u32 len = 0, again;
+	int err;
+
+	fuzz_take(in, buf, sizeof(buf));
+	err = xpv_netif_hdr_len(buf, avail, pkt_len, &len);
+	PROPERTY(err == 0 || err == -EAGAIN || err == -EINVAL || err == -E2BIG);
+	if (err == 0) {
+		PROPERTY(len >= XPV_NETIF_ETH_HLEN);
+		PROPERTY(len <= pkt_len && len <= XPV_NETIF_HDR_MAX);
+		PROPERTY(len <= avail);
+	}
+	if (err == -EAGAIN) {
+		PROPERTY(len > avail && len <= pkt_len &&
+			 len <= XPV_NETIF_HDR_MAX);
+		/* Given what it asked for, it makes progress. */
+		err = xpv_netif_hdr_len(buf, len, pkt_len, &again);
+		PROPERTY(err != -EAGAIN || again > len);
+	}
+	/* With all the bytes it could ever want, it never asks for more. */
+	err = xpv_netif_hdr_len(buf, sizeof(buf), pkt_len, &len);
+	PROPERTY(err != -EAGAIN);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static u8 ring_mem[XPV_NETIF_PAGE_SIZE] __attribute__((aligned(4096)));
+	struct xpv_sring *s = (struct xpv_sring *)ring_mem;
+	struct fuzz_in in = { data, size };
+	struct xpv_netif_tx_request fed[MAXFED];
+	struct xpv_netif_tx_limits lim;
+	struct xpv_netif_tx_front fr;
+	struct xpv_netif_tx_back br;
+	struct xpv_netif_tx_parser p;
+	unsigned int nfed = 0, steps = 0;
+	bool in_chain = false;
+	u8 flags = fuzz_u8(&in);
+	u8 max_slots = fuzz_u8(&in), fatal_slots = fuzz_u8(&in);
+	u16 hdr_copy = fuzz_u16(&in), max_len = fuzz_u16(&in);
+
+	xpv_netif_tx_limits_default(&lim);
+	if (flags & 0x10) {
+		lim.max_slots = max_slots;
+		lim.fatal_slots = fatal_slots;
+		lim.hdr_copy = hdr_copy;
+		lim.max_len = max_len;
+	}
+	lim.gso_tcpv4 = flags & 1;
+	lim.gso_tcpv6 = flags & 2;
+	lim.mcast = flags & 4;
+	lim.hash = flags & 8;
+	check_hdr(&in);
+	if (xpv_netif_tx_parse_init(&p, &lim)) {
+		PROPERTY(lim.max_slots < 1 || lim.max_slots > lim.fatal_slots ||
+			 lim.fatal_slots > XPV_NETIF_SLOTS_CAP ||
+			 lim.hdr_copy < XPV_NETIF_ETH_HLEN ||
+			 lim.hdr_copy > XPV_NETIF_HDR_MAX ||
+			 lim.max_len < XPV_NETIF_ETH_HLEN);
+		return 0;
+	}
+
+	memset(ring_mem, 0, sizeof(ring_mem));
+	PROPERTY(xpv_netif_tx_front_init(&fr, s, sizeof(ring_mem)) == 0);
+	PROPERTY(xpv_netif_tx_back_init(&br, s, sizeof(ring_mem)) == 0);
+	PROPERTY(br.r.nr_ents == NR);
+
+	while (in.left && steps++ < 4096 && !br.r.broken) {
+		u8 cmd = fuzz_u8(&in) % 4;
+
+		if (cmd == 0) {
+			struct xpv_netif_tx_request req;
+
+			fuzz_take(&in, &req, sizeof(req));
+			xpv_netif_tx_front_put_request(&fr, &req);
+		} else if (cmd == 1) {
+			xpv_netif_tx_front_push_requests(&fr);
+		} else if (cmd == 2) {
+			WRITE_ONCE(s->req_prod, s->req_prod + fuzz_u32(&in));
+		} else {
+			struct xpv_netif_tx_request slot;
+			struct xpv_netif_tx_response rsp;
+			bool dead = false;
+
+			while (!dead &&
+			       xpv_netif_tx_back_get_request(&br, &slot)) {
+				int ret;
+
+				if (!in_chain) {
+					PROPERTY(xpv_netif_tx_parse_init(&p,
+								&lim) == 0);
+					nfed = 0;
+					in_chain = true;
+				}
+				PROPERTY(nfed < MAXFED);
+				fed[nfed++] = slot;
+				ret = xpv_netif_tx_parse_slot(&p, &slot);
+				if (ret == 1) {
+					PROPERTY(model_chain_len(fed, nfed)
+						 == 0);
+					continue;
+				}
+				in_chain = false;
+				if (xpv_netif_err_fatal(ret)) {
+					check_fatal(&lim, fed, nfed, ret);
+					dead = true;	/* the ring is broken */
+					break;
+				}
+				PROPERTY(ret <= 0);
+				check_packet(&lim, fed, nfed, ret, &p.pkt);
+				/* Re-plan for any header length: still sound. */
+				if (!ret) {
+					u32 want = fuzz_u16(&in);
+
+					xpv_netif_tx_plan(&p.pkt, want);
+					check_plan(&p.pkt, want);
+				}
+				/* Answer each slot in ring order. */
+				for (unsigned int i = 0; i < nfed; i++) {
+					memset(&rsp, 0, sizeof(rsp));
+					rsp.id = fed[i].id;
+					rsp.status = ret ? XPV_NETIF_RSP_ERROR :
+						XPV_NETIF_RSP_OKAY;
+					PROPERTY(xpv_netif_tx_back_put_response(
+						 &br, &rsp));
+				}
+				xpv_netif_tx_back_push_responses(&br);
+			}
+			if (dead)
+				break;
+			while (xpv_netif_tx_front_get_response(&fr, &rsp))
+				;
+			/* Never more requests taken than slots pushed. */
+			PROPERTY((u32)(br.r.req_cons - br.r.rsp_prod_pvt) <= NR);
+		}
+	}
+	return 0;
+}
