@@ -16,9 +16,9 @@ mutants=(
 	# tx chain: slot counts, lengths, pages
 	'if (pkt->nr_data > lim->max_slots)@@if (false)'
 	'if (pkt->nr_data >= p->lim->fatal_slots)@@if (false)'
-	'if (p->frag_sum > pkt->len) {@@if (false) {'
+	'if (p->frag_sum > pkt->len)@@if (false)'
 	'if ((u32)slot->offset + slot->size > XPV_NETIF_PAGE_SIZE)@@if (false)'
-	'if ((u32)pkt->seg[0].offset + pkt->seg[0].size >@@if (0 &&'
+	'if ((u32)pkt->seg[0].offset + pkt->seg[0].size > XPV_NETIF_PAGE_SIZE)@@if (false)'
 	'if (pkt->len < XPV_NETIF_ETH_HLEN)@@if (false)'
 	'if (pkt->len > lim->max_len)@@if (false)'
 	# XSA-448: zero-length slots never become fragments
