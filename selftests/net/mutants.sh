@@ -26,6 +26,7 @@ mutants=(
 	# XSA-423/432: the header copy spans slots, bounded
 	'u32 take = netif_min(left, size);@@u32 take = i ? 0 : netif_min(left, size);'
 	'u32 n = netif_min(pkt->nr_data, XPV_NETIF_SLOTS_CAP);@@u32 n = pkt->nr_data ? 1 : 0;'
+	'u32 n = netif_min(pkt->nr_data, XPV_NETIF_SLOTS_CAP);@@u32 n = pkt->nr_data + 1;'
 	# extras
 	'ex->type >= XPV_NETIF_EXTRA_TYPE_MAX)@@ex->type > XPV_NETIF_EXTRA_TYPE_MAX)'
 	'if (x->seen & kind)@@if (false)'

@@ -516,6 +516,13 @@ TEST_F(tx, xsa432_whole_packet_in_tiny_slots)
 	EXPECT_EQ(90, pkt.hdr_len);
 	EXPECT_EQ(18, pkt.hdr_segs);
 	EXPECT_EQ(0, pkt.nr_frags);
+	/* Re-planning reads the packet's slots only, whatever lies after. */
+	pkt.seg[pkt.nr_data].size = 100;
+	pkt.seg[pkt.nr_data].offset = 7;
+	xpv_netif_tx_plan(&pkt, 1000);
+	EXPECT_EQ(90, pkt.hdr_len);
+	EXPECT_EQ(0, pkt.nr_frags);
+	EXPECT_EQ(18, pkt.hdr_segs);
 
 	/* The same with the fatal bound raised to the array size. */
 	self->lim.max_slots = XPV_NETIF_SLOTS_CAP;
