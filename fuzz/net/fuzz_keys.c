@@ -80,15 +80,14 @@ static void check_negotiate(struct fuzz_in *in,
 		want = -EOPNOTSUPP;
 	else if (nq == 0 || nq > max)
 		want = -EINVAL;
-	else if (f.has_ctrl_ring_ref || f.has_evtchn_ctrl) {
-		if (!b->ctrl_ring || !f.has_ctrl_ring_ref ||
-		    !f.has_evtchn_ctrl)
-			want = -EINVAL;
-		else if (key32(f.ctrl_ring_ref))
-			want = key32(f.ctrl_ring_ref);
-		else
-			want = key32(f.evtchn_ctrl);
-	}
+	else if (!f.has_ctrl_ring_ref && !f.has_evtchn_ctrl)
+		want = 0;
+	else if (!b->ctrl_ring || !f.has_ctrl_ring_ref || !f.has_evtchn_ctrl)
+		want = -EINVAL;
+	else if (key32(f.ctrl_ring_ref))
+		want = key32(f.ctrl_ring_ref);
+	else
+		want = key32(f.evtchn_ctrl);
 	err = xpv_netif_negotiate(b, &f, &out);
 	PROPERTY(err == want);
 	if (err) {

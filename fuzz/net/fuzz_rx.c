@@ -57,107 +57,117 @@ static void check_pkt(const struct xpv_netif_rx_limits *lim, int ret,
 	PROPERTY(!(pkt->flags & XPV_NETRXF_GSO_PREFIX));
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	static u8 ring_mem[XPV_NETIF_PAGE_SIZE] __attribute__((aligned(4096)));
-	struct xpv_sring *s = (struct xpv_sring *)ring_mem;
-	struct fuzz_in in = { data, size };
-	struct xpv_netif_rx_limits lim = { 0 };
+/* The front end's side of one run. */
+struct front {
+	struct xpv_netif_rx_limits lim;
 	struct xpv_netif_rx_front fr;
 	struct xpv_netif_rx_parser p;
 	struct xpv_netif_ids ids;
-	bool out[NR] = { false };
+	bool out[NR];		/* the model of outstanding ids */
+	u32 idx;		/* ring index of the next response */
+	bool in_chain;
+};
+
+/* Feed one response copied off the ring.  False when the ring died. */
+static bool front_feed(struct front *f, const struct xpv_netif_rx_response *rsp)
+{
+	unsigned int i;
+	int ret;
+
+	if (!f->in_chain) {
+		PROPERTY(!xpv_netif_rx_parse_init(&f->p, &f->lim, &f->ids));
+		f->in_chain = true;
+	}
+	ret = xpv_netif_rx_parse_rsp(&f->p, f->idx++, rsp);
+	if (ret == 1)
+		return true;
+	f->in_chain = false;
+	if (xpv_netif_err_fatal(ret)) {
+		PROPERTY(ret != -XPV_NETIF_E_STATE);
+		return false;
+	}
+	PROPERTY(ret <= 0);
+	check_pkt(&f->lim, ret, &f->p.pkt);
+	for (i = 0; i < f->p.pkt.nr_slots; i++) {
+		u16 id = f->p.pkt.ids[i];
+		u32 at = f->idx - f->p.pkt.nr_slots + i;
+
+		PROPERTY(id < NR && f->out[id]);
+		PROPERTY(id == (at & (NR - 1)));
+		f->out[id] = false;
+		PROPERTY(xpv_netif_ids_put(&f->ids, id) == 0);
+	}
+	return true;
+}
+
+/* Post a request (id = slot) into every free slot. */
+static void front_post(struct front *f)
+{
+	struct xpv_netif_rx_request req;
+
+	while (xpv_netif_rx_front_free(&f->fr)) {
+		u32 id = f->fr.r.req_prod_pvt & (NR - 1);
+
+		if (xpv_netif_ids_take(&f->ids, id)) {
+			PROPERTY(f->out[id]);	/* an unfinished chain's */
+			break;
+		}
+		PROPERTY(!f->out[id]);
+		f->out[id] = true;
+		memset(&req, 0, sizeof(req));
+		req.id = (u16)id;
+		req.gref = 1000 + id;
+		PROPERTY(xpv_netif_rx_front_put_request(&f->fr, &req));
+	}
+	xpv_netif_rx_front_push_requests(&f->fr);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static u8 ring_mem[XPV_NETIF_PAGE_SIZE] __attribute__((aligned(4096)));
+	static struct front f;
+	struct xpv_sring *s = (struct xpv_sring *)ring_mem;
+	struct fuzz_in in = { data, size };
+	struct xpv_netif_rx_response rsp;
 	unsigned int steps = 0;
-	u32 back_prod = 0, idx = 0;	/* back end's slot; our next index */
-	bool in_chain = false;
+	u32 back_prod = 0;	/* the hostile back end's next slot */
 	u8 flags = fuzz_u8(&in);
 
-	lim.gso_tcpv4 = flags & 1;
-	lim.gso_tcpv6 = flags & 2;
-	lim.hash = flags & 4;
-	lim.max_slots = flags & 8 ? 1 : XPV_NETIF_SLOTS_MAX;
-	lim.max_len = XPV_NETIF_MAX_RX_SIZE;
+	memset(&f, 0, sizeof(f));
+	f.lim.gso_tcpv4 = flags & 1;
+	f.lim.gso_tcpv6 = flags & 2;
+	f.lim.hash = flags & 4;
+	f.lim.max_slots = flags & 8 ? 1 : XPV_NETIF_SLOTS_MAX;
+	f.lim.max_len = XPV_NETIF_MAX_RX_SIZE;
 
 	memset(ring_mem, 0, sizeof(ring_mem));
-	PROPERTY(xpv_netif_rx_front_init(&fr, s, sizeof(ring_mem)) == 0);
-	PROPERTY(fr.r.nr_ents == NR);
-	PROPERTY(xpv_netif_ids_init(&ids, NR) == 0);
+	PROPERTY(xpv_netif_rx_front_init(&f.fr, s, sizeof(ring_mem)) == 0);
+	PROPERTY(f.fr.r.nr_ents == NR);
+	PROPERTY(xpv_netif_ids_init(&f.ids, NR) == 0);
 
-	while (in.left && steps++ < 4096 && !fr.r.broken) {
+	while (in.left && steps++ < 4096 && !f.fr.r.broken) {
 		u8 cmd = fuzz_u8(&in) % 5;
 
 		if (cmd == 0) {
-			u8 raw[8];
-
-			fuzz_take(&in, raw, sizeof(raw));
+			fuzz_take(&in, &rsp, sizeof(rsp));
 			memcpy(xpv_ring_entry(s, NR, back_prod++,
 					      sizeof(union xpv_netif_rx_entry)),
-			       raw, sizeof(raw));
+			       &rsp, sizeof(rsp));
 		} else if (cmd == 1) {
 			WRITE_ONCE(s->rsp_prod, back_prod);
 		} else if (cmd == 2) {
 			WRITE_ONCE(s->rsp_prod, s->rsp_prod + fuzz_u32(&in));
 		} else if (cmd == 3) {
-			struct xpv_netif_rx_response rsp;
-			bool dead = false;
-
-			while (xpv_netif_rx_front_get_response(&fr, &rsp)) {
-				int ret;
-
-				if (!in_chain) {
-					PROPERTY(xpv_netif_rx_parse_init(&p,
-						 &lim, &ids) == 0);
-					in_chain = true;
-				}
-				ret = xpv_netif_rx_parse_rsp(&p, idx++, &rsp);
-				if (ret == 1)
-					continue;
-				in_chain = false;
-				if (xpv_netif_err_fatal(ret)) {
-					PROPERTY(ret != -XPV_NETIF_E_STATE);
-					dead = true;	/* the ring is broken */
-					break;
-				}
-				PROPERTY(ret <= 0);
-				check_pkt(&lim, ret, &p.pkt);
-				for (unsigned int i = 0; i < p.pkt.nr_slots;
-				     i++) {
-					u16 id = p.pkt.ids[i];
-					u32 at = idx - p.pkt.nr_slots + i;
-
-					PROPERTY(id < NR && out[id]);
-					PROPERTY(id == (at & (NR - 1)));
-					out[id] = false;
-					PROPERTY(xpv_netif_ids_put(&ids, id)
-						 == 0);
-				}
-			}
-			if (dead)
-				break;
+			while (xpv_netif_rx_front_get_response(&f.fr, &rsp))
+				if (!front_feed(&f, &rsp))
+					return 0;	/* the ring is broken */
 			/* Never more answers taken than requests pushed. */
-			PROPERTY((u32)(fr.r.req_pushed - fr.r.rsp_cons) <= NR);
+			PROPERTY((u32)(f.fr.r.req_pushed - f.fr.r.rsp_cons)
+				 <= NR);
 		} else {
-			struct xpv_netif_rx_request req;
-
-			while (xpv_netif_rx_front_free(&fr)) {
-				u32 id = fr.r.req_prod_pvt & (NR - 1);
-
-				if (xpv_netif_ids_take(&ids, id)) {
-					/* Still held by an unfinished chain. */
-					PROPERTY(out[id]);
-					break;
-				}
-				PROPERTY(!out[id]);
-				out[id] = true;
-				memset(&req, 0, sizeof(req));
-				req.id = (u16)id;
-				req.gref = 1000 + id;
-				PROPERTY(xpv_netif_rx_front_put_request(&fr,
-									&req));
-			}
-			xpv_netif_rx_front_push_requests(&fr);
+			front_post(&f);
 		}
-		PROPERTY(ids.nr_out <= NR);
+		PROPERTY(f.ids.nr_out <= NR);
 	}
 	return 0;
 }

@@ -178,54 +178,112 @@ static void check_hdr(struct fuzz_in *in)
 	PROPERTY(err != -EAGAIN);
 }
 
+/* The back end's side of one run. */
+struct back {
+	struct xpv_netif_tx_limits lim;
+	struct xpv_netif_tx_back br;
+	struct xpv_netif_tx_parser p;
+	struct xpv_netif_tx_request fed[MAXFED];
+	unsigned int nfed;
+	bool in_chain;
+};
+
+/* Answer each slot of the packet just parsed, in ring order. */
+static void back_answer(struct back *b, int ret)
+{
+	struct xpv_netif_tx_response rsp;
+	unsigned int i;
+
+	for (i = 0; i < b->nfed; i++) {
+		memset(&rsp, 0, sizeof(rsp));
+		rsp.id = b->fed[i].id;
+		rsp.status = ret ? XPV_NETIF_RSP_ERROR : XPV_NETIF_RSP_OKAY;
+		PROPERTY(xpv_netif_tx_back_put_response(&b->br, &rsp));
+	}
+	xpv_netif_tx_back_push_responses(&b->br);
+}
+
+/* Feed one slot copied off the ring.  Returns false when the ring died. */
+static bool back_feed(struct back *b, const struct xpv_netif_tx_request *slot,
+		      struct fuzz_in *in)
+{
+	int ret;
+
+	if (!b->in_chain) {
+		PROPERTY(xpv_netif_tx_parse_init(&b->p, &b->lim) == 0);
+		b->nfed = 0;
+		b->in_chain = true;
+	}
+	PROPERTY(b->nfed < MAXFED);
+	b->fed[b->nfed++] = *slot;
+	ret = xpv_netif_tx_parse_slot(&b->p, slot);
+	if (ret == 1) {
+		PROPERTY(model_chain_len(b->fed, b->nfed) == 0);
+		return true;
+	}
+	b->in_chain = false;
+	if (xpv_netif_err_fatal(ret)) {
+		check_fatal(&b->lim, b->fed, b->nfed, ret);
+		return false;
+	}
+	PROPERTY(ret <= 0);
+	check_packet(&b->lim, b->fed, b->nfed, ret, &b->p.pkt);
+	if (!ret) {	/* re-plan for any header length: still sound */
+		u32 want = fuzz_u16(in);
+
+		xpv_netif_tx_plan(&b->p.pkt, want);
+		check_plan(&b->p.pkt, want);
+	}
+	back_answer(b, ret);
+	return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static u8 ring_mem[XPV_NETIF_PAGE_SIZE] __attribute__((aligned(4096)));
+	static struct back b;
 	struct xpv_sring *s = (struct xpv_sring *)ring_mem;
 	struct fuzz_in in = { data, size };
-	struct xpv_netif_tx_request fed[MAXFED];
-	struct xpv_netif_tx_limits lim;
+	struct xpv_netif_tx_request req;
+	struct xpv_netif_tx_response rsp;
 	struct xpv_netif_tx_front fr;
-	struct xpv_netif_tx_back br;
-	struct xpv_netif_tx_parser p;
-	unsigned int nfed = 0, steps = 0;
-	bool in_chain = false;
+	unsigned int steps = 0;
 	u8 flags = fuzz_u8(&in);
 	u8 max_slots = fuzz_u8(&in), fatal_slots = fuzz_u8(&in);
 	u16 hdr_copy = fuzz_u16(&in), max_len = fuzz_u16(&in);
 
-	xpv_netif_tx_limits_default(&lim);
+	memset(&b, 0, sizeof(b));
+	xpv_netif_tx_limits_default(&b.lim);
 	if (flags & 0x10) {
-		lim.max_slots = max_slots;
-		lim.fatal_slots = fatal_slots;
-		lim.hdr_copy = hdr_copy;
-		lim.max_len = max_len;
+		b.lim.max_slots = max_slots;
+		b.lim.fatal_slots = fatal_slots;
+		b.lim.hdr_copy = hdr_copy;
+		b.lim.max_len = max_len;
 	}
-	lim.gso_tcpv4 = flags & 1;
-	lim.gso_tcpv6 = flags & 2;
-	lim.mcast = flags & 4;
-	lim.hash = flags & 8;
+	b.lim.gso_tcpv4 = flags & 1;
+	b.lim.gso_tcpv6 = flags & 2;
+	b.lim.mcast = flags & 4;
+	b.lim.hash = flags & 8;
 	check_hdr(&in);
-	if (xpv_netif_tx_parse_init(&p, &lim)) {
-		PROPERTY(lim.max_slots < 1 || lim.max_slots > lim.fatal_slots ||
-			 lim.fatal_slots > XPV_NETIF_SLOTS_CAP ||
-			 lim.hdr_copy < XPV_NETIF_ETH_HLEN ||
-			 lim.hdr_copy > XPV_NETIF_HDR_MAX ||
-			 lim.max_len < XPV_NETIF_ETH_HLEN);
+	if (xpv_netif_tx_parse_init(&b.p, &b.lim)) {
+		PROPERTY(b.lim.max_slots < 1 ||
+			 b.lim.max_slots > b.lim.fatal_slots ||
+			 b.lim.fatal_slots > XPV_NETIF_SLOTS_CAP ||
+			 b.lim.hdr_copy < XPV_NETIF_ETH_HLEN ||
+			 b.lim.hdr_copy > XPV_NETIF_HDR_MAX ||
+			 b.lim.max_len < XPV_NETIF_ETH_HLEN);
 		return 0;
 	}
 
 	memset(ring_mem, 0, sizeof(ring_mem));
 	PROPERTY(xpv_netif_tx_front_init(&fr, s, sizeof(ring_mem)) == 0);
-	PROPERTY(xpv_netif_tx_back_init(&br, s, sizeof(ring_mem)) == 0);
-	PROPERTY(br.r.nr_ents == NR);
+	PROPERTY(xpv_netif_tx_back_init(&b.br, s, sizeof(ring_mem)) == 0);
+	PROPERTY(b.br.r.nr_ents == NR);
 
-	while (in.left && steps++ < 4096 && !br.r.broken) {
+	while (in.left && steps++ < 4096 && !b.br.r.broken) {
 		u8 cmd = fuzz_u8(&in) % 4;
 
 		if (cmd == 0) {
-			struct xpv_netif_tx_request req;
-
 			fuzz_take(&in, &req, sizeof(req));
 			xpv_netif_tx_front_put_request(&fr, &req);
 		} else if (cmd == 1) {
@@ -233,60 +291,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (cmd == 2) {
 			WRITE_ONCE(s->req_prod, s->req_prod + fuzz_u32(&in));
 		} else {
-			struct xpv_netif_tx_request slot;
-			struct xpv_netif_tx_response rsp;
-			bool dead = false;
-
-			while (!dead &&
-			       xpv_netif_tx_back_get_request(&br, &slot)) {
-				int ret;
-
-				if (!in_chain) {
-					PROPERTY(xpv_netif_tx_parse_init(&p,
-								&lim) == 0);
-					nfed = 0;
-					in_chain = true;
-				}
-				PROPERTY(nfed < MAXFED);
-				fed[nfed++] = slot;
-				ret = xpv_netif_tx_parse_slot(&p, &slot);
-				if (ret == 1) {
-					PROPERTY(model_chain_len(fed, nfed)
-						 == 0);
-					continue;
-				}
-				in_chain = false;
-				if (xpv_netif_err_fatal(ret)) {
-					check_fatal(&lim, fed, nfed, ret);
-					dead = true;	/* the ring is broken */
-					break;
-				}
-				PROPERTY(ret <= 0);
-				check_packet(&lim, fed, nfed, ret, &p.pkt);
-				/* Re-plan for any header length: still sound. */
-				if (!ret) {
-					u32 want = fuzz_u16(&in);
-
-					xpv_netif_tx_plan(&p.pkt, want);
-					check_plan(&p.pkt, want);
-				}
-				/* Answer each slot in ring order. */
-				for (unsigned int i = 0; i < nfed; i++) {
-					memset(&rsp, 0, sizeof(rsp));
-					rsp.id = fed[i].id;
-					rsp.status = ret ? XPV_NETIF_RSP_ERROR :
-						XPV_NETIF_RSP_OKAY;
-					PROPERTY(xpv_netif_tx_back_put_response(
-						 &br, &rsp));
-				}
-				xpv_netif_tx_back_push_responses(&br);
-			}
-			if (dead)
-				break;
+			while (xpv_netif_tx_back_get_request(&b.br, &req))
+				if (!back_feed(&b, &req, &in))
+					return 0;	/* the ring is broken */
 			while (xpv_netif_tx_front_get_response(&fr, &rsp))
 				;
 			/* Never more requests taken than slots pushed. */
-			PROPERTY((u32)(br.r.req_cons - br.r.rsp_prod_pvt) <= NR);
+			PROPERTY((u32)(b.br.r.req_cons - b.br.r.rsp_prod_pvt)
+				 <= NR);
 		}
 	}
 	return 0;

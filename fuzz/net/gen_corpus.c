@@ -176,6 +176,44 @@ static unsigned int tx_seeds(unsigned int n)
 	tx_go();
 	put("tx", n++);
 
+	/* Edges, one packet each, all dropped or fatal: GSO size 0 and
+	 * above the length, an unknown extra, 19 and 21 data slots, a slot
+	 * crossing its page, a packet shorter than an Ethernet header.
+	 */
+	for (i = 0; i < 2; i++) {
+		tx_head(1);
+		tx_slot(100, 0, XPV_NETTXF_EXTRA_INFO, 0, 1000);
+		memset(&ex, 0, sizeof(ex));
+		ex.type = XPV_NETIF_EXTRA_GSO;
+		ex.u.gso.type = XPV_NETIF_GSO_TCPV4;
+		ex.u.gso.size = i ? 1001 : 0;
+		tx_extra(&ex);
+		tx_go();
+		put("tx", n++);
+	}
+	tx_head(0);
+	tx_slot(100, 0, XPV_NETTXF_EXTRA_INFO, 0, 1000);
+	memset(&ex, 0, sizeof(ex));
+	ex.type = XPV_NETIF_EXTRA_TYPE_MAX;
+	tx_extra(&ex);
+	tx_go();
+	put("tx", n++);
+	tx_head(0);
+	tx_packet(1000, 18, 10, 0);
+	tx_go();
+	tx_packet(1000, 20, 10, 0);
+	tx_go();
+	put("tx", n++);
+	tx_head(0);
+	tx_slot(100, 4000, XPV_NETTXF_MORE_DATA, 0, 1000);
+	tx_slot(101, 4000, 0, 1, 100);
+	tx_go();
+	put("tx", n++);
+	tx_head(0);
+	tx_packet(13, 0, 0, 0);
+	tx_go();
+	put("tx", n++);
+
 	/* Enough packets to wrap the ring twice. */
 	tx_head(0);
 	for (i = 0; i < 200; i++) {
@@ -247,6 +285,16 @@ static unsigned int rx_seeds(unsigned int n)
 	ex.u.gso.size = 1448;
 	rx_extra(&ex);
 	rx_rsp(0, 0, 3000);
+	rx_go();
+	put("rx", n++);
+
+	/* Edges: error status, past the page, gso_prefix, a stale slot. */
+	rx_back = 0;
+	b8(0);
+	b8(4);
+	rx_rsp(0, 0, -1);
+	rx_rsp(100, 0, 4000);
+	rx_rsp(0, XPV_NETRXF_GSO_PREFIX, 100);
 	rx_go();
 	put("rx", n++);
 

@@ -806,8 +806,8 @@ TEST_F(tx, xen_front_to_our_back)
 	struct xpv_netif_tx_response rsp;
 	struct xpv_netif_tx_pkt pkt;
 	unsigned int used, round;
-	uint16_t id;
-	int16_t st;
+	u16 id;
+	s16 st;
 
 	self->lim.gso_tcpv4 = true;
 	xen_tx_front_init(self->s);
@@ -927,6 +927,12 @@ static struct xpv_netif_rx_response rx_data(u16 off, s16 st, u16 flags)
 	return r;
 }
 
+/* Back: answer the next request with data (the id of its slot). */
+static bool rx_ans(struct _test_data_rx *self, u16 off, s16 st, u16 flags)
+{
+	return rx_back_answer(self, rx_data(off, st, flags), false);
+}
+
 static struct xpv_netif_rx_response rx_extra(struct xpv_netif_extra ex)
 {
 	struct xpv_netif_rx_response r;
@@ -966,12 +972,10 @@ TEST_F(rx, packet_chain)
 {
 	struct xpv_netif_rx_pkt pkt;
 
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 4096,
-				   XPV_NETRXF_MORE_DATA |
-				   XPV_NETRXF_DATA_VALIDATED), false));
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 0, XPV_NETRXF_MORE_DATA),
-				   false));
-	ASSERT_TRUE(rx_back_answer(self, rx_data(100, 904, 0), false));
+	ASSERT_TRUE(rx_ans(self, 0, 4096,
+			   XPV_NETRXF_MORE_DATA | XPV_NETRXF_DATA_VALIDATED));
+	ASSERT_TRUE(rx_ans(self, 0, 0, XPV_NETRXF_MORE_DATA));
+	ASSERT_TRUE(rx_ans(self, 100, 904, 0));
 	xpv_netif_rx_back_push_responses(&self->br);
 	ASSERT_EQ(0, rx_take(self, &pkt));
 	EXPECT_EQ(5000, pkt.len);
@@ -990,19 +994,17 @@ TEST_F(rx, gso_extra_as_advertised)
 	struct xpv_netif_extra ex = gso_extra(XPV_NETIF_GSO_TCPV6, 1440);
 
 	/* Not advertised: dropped (every slot still consumed). */
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 3000,
-				   XPV_NETRXF_EXTRA_INFO), false));
+	ASSERT_TRUE(rx_ans(self, 0, 3000, XPV_NETRXF_EXTRA_INFO));
 	ASSERT_TRUE(rx_back_answer(self, rx_extra(ex), true));
 	xpv_netif_rx_back_push_responses(&self->br);
 	EXPECT_EQ(-XPV_NETIF_E_EXTRA_UNSUPP, rx_take(self, &pkt));
 	EXPECT_EQ(2, pkt.nr_slots);
 
 	self->lim.gso_tcpv6 = true;
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 3000,
-				   XPV_NETRXF_EXTRA_INFO |
-				   XPV_NETRXF_MORE_DATA), false));
+	ASSERT_TRUE(rx_ans(self, 0, 3000,
+			   XPV_NETRXF_EXTRA_INFO | XPV_NETRXF_MORE_DATA));
 	ASSERT_TRUE(rx_back_answer(self, rx_extra(ex), true));
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 2000, 0), false));
+	ASSERT_TRUE(rx_ans(self, 0, 2000, 0));
 	xpv_netif_rx_back_push_responses(&self->br);
 	ASSERT_EQ(0, rx_take(self, &pkt));
 	EXPECT_EQ(5000, pkt.len);
@@ -1011,16 +1013,14 @@ TEST_F(rx, gso_extra_as_advertised)
 
 	/* Multicast extras never come on rx. */
 	ex = mcast_extra(XPV_NETIF_EXTRA_MCAST_ADD, mcast_mac);
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 100,
-				   XPV_NETRXF_EXTRA_INFO), false));
+	ASSERT_TRUE(rx_ans(self, 0, 100, XPV_NETRXF_EXTRA_INFO));
 	ASSERT_TRUE(rx_back_answer(self, rx_extra(ex), true));
 	xpv_netif_rx_back_push_responses(&self->br);
 	EXPECT_EQ(-XPV_NETIF_E_EXTRA_UNSUPP, rx_take(self, &pkt));
 
 	/* Unknown type: fatal. */
 	ex = typed_extra(7);
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 100,
-				   XPV_NETRXF_EXTRA_INFO), false));
+	ASSERT_TRUE(rx_ans(self, 0, 100, XPV_NETRXF_EXTRA_INFO));
 	ASSERT_TRUE(rx_back_answer(self, rx_extra(ex), true));
 	xpv_netif_rx_back_push_responses(&self->br);
 	EXPECT_EQ(-XPV_NETIF_E_EXTRA_TYPE, rx_take(self, &pkt));
@@ -1030,18 +1030,16 @@ TEST_F(rx, status_offset_and_flags)
 {
 	struct xpv_netif_rx_pkt pkt;
 
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, XPV_NETIF_RSP_ERROR, 0),
-				   false));
+	ASSERT_TRUE(rx_ans(self, 0, XPV_NETIF_RSP_ERROR, 0));
 	xpv_netif_rx_back_push_responses(&self->br);
 	EXPECT_EQ(-XPV_NETIF_E_STATUS, rx_take(self, &pkt));
 	EXPECT_EQ(0, pkt.nr_frags);
 
 	/* offset + size exactly at the page end, then one byte past. */
-	ASSERT_TRUE(rx_back_answer(self, rx_data(96, 4000, 0), false));
-	ASSERT_TRUE(rx_back_answer(self, rx_data(97, 4000, 0), false));
-	ASSERT_TRUE(rx_back_answer(self, rx_data(4096, 0,
-				   XPV_NETRXF_MORE_DATA), false));
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 0x7fff, 0), false));
+	ASSERT_TRUE(rx_ans(self, 96, 4000, 0));
+	ASSERT_TRUE(rx_ans(self, 97, 4000, 0));
+	ASSERT_TRUE(rx_ans(self, 4096, 0, XPV_NETRXF_MORE_DATA));
+	ASSERT_TRUE(rx_ans(self, 0, 0x7fff, 0));
 	xpv_netif_rx_back_push_responses(&self->br);
 	EXPECT_EQ(0, rx_take(self, &pkt));
 	EXPECT_EQ(-XPV_NETIF_E_RX_BOUNDS, rx_take(self, &pkt));
@@ -1049,9 +1047,8 @@ TEST_F(rx, status_offset_and_flags)
 	EXPECT_EQ(2, pkt.nr_slots);
 	EXPECT_EQ(0, pkt.nr_frags);
 
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 100,
-				   XPV_NETRXF_GSO_PREFIX), false));
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 13, 0), false));
+	ASSERT_TRUE(rx_ans(self, 0, 100, XPV_NETRXF_GSO_PREFIX));
+	ASSERT_TRUE(rx_ans(self, 0, 13, 0));
 	xpv_netif_rx_back_push_responses(&self->br);
 	EXPECT_EQ(-XPV_NETIF_E_FLAGS, rx_take(self, &pkt));
 	EXPECT_EQ(-XPV_NETIF_E_SHORT, rx_take(self, &pkt));
@@ -1064,17 +1061,15 @@ TEST_F(rx, slot_limits)
 
 	/* Without feature-sg a packet has one slot. */
 	self->lim.max_slots = 1;
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 100,
-				   XPV_NETRXF_MORE_DATA), false));
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 100, 0), false));
+	ASSERT_TRUE(rx_ans(self, 0, 100, XPV_NETRXF_MORE_DATA));
+	ASSERT_TRUE(rx_ans(self, 0, 100, 0));
 	xpv_netif_rx_back_push_responses(&self->br);
 	EXPECT_EQ(-XPV_NETIF_E_TOO_MANY_SLOTS, rx_take(self, &pkt));
 
 	/* A chain that never ends: fatal past the array. */
 	self->lim.max_slots = XPV_NETIF_SLOTS_MAX;
 	for (i = 0; i < XPV_NETIF_SLOTS_CAP + 1; i++)
-		ASSERT_TRUE(rx_back_answer(self, rx_data(0, 10,
-					   XPV_NETRXF_MORE_DATA), false));
+		ASSERT_TRUE(rx_ans(self, 0, 10, XPV_NETRXF_MORE_DATA));
 	xpv_netif_rx_back_push_responses(&self->br);
 	EXPECT_EQ(-XPV_NETIF_E_SLOT_LIMIT, rx_take(self, &pkt));
 }
@@ -1099,7 +1094,7 @@ TEST_F(rx, hostile_ids)
 	EXPECT_EQ(-XPV_NETIF_E_ID_SLOT, rx_take(self, &pkt));
 
 	/* An id already completed: answered once more. */
-	ASSERT_TRUE(rx_back_answer(self, rx_data(0, 100, 0), false));
+	ASSERT_TRUE(rx_ans(self, 0, 100, 0));
 	xpv_netif_rx_back_push_responses(&self->br);
 	ASSERT_EQ(0, rx_take(self, &pkt));
 	r.id = (u16)((self->rsp_idx - 1) & (NR_SLOTS - 1));
@@ -1114,8 +1109,8 @@ TEST_F(rx, hostile_ids)
 	ASSERT_EQ(0, xpv_netif_rx_parse_init(&p, &self->lim, &self->ids));
 	EXPECT_EQ(1, xpv_netif_rx_parse_rsp(&p, idx, &r));
 	r = rx_extra(gso_extra(XPV_NETIF_GSO_TCPV4, 1));
-	EXPECT_EQ(-XPV_NETIF_E_ID_STALE, xpv_netif_rx_parse_rsp(&p, idx + 1,
-								 &r));
+	EXPECT_EQ(-XPV_NETIF_E_ID_STALE,
+		  xpv_netif_rx_parse_rsp(&p, idx + 1, &r));
 }
 
 TEST_F(rx, hostile_response_producer)
@@ -1135,9 +1130,8 @@ TEST_F(rx, wrap_around)
 	u32 start = self->fr.r.rsp_cons;
 
 	for (round = 0; round < 200; round++) {
-		ASSERT_TRUE(rx_back_answer(self, rx_data(0, 1500,
-					   XPV_NETRXF_MORE_DATA), false));
-		ASSERT_TRUE(rx_back_answer(self, rx_data(0, 500, 0), false));
+		ASSERT_TRUE(rx_ans(self, 0, 1500, XPV_NETRXF_MORE_DATA));
+		ASSERT_TRUE(rx_ans(self, 0, 500, 0));
 		xpv_netif_rx_back_push_responses(&self->br);
 		ASSERT_EQ(0, rx_take(self, &pkt));
 		ASSERT_EQ(2000, pkt.len);
@@ -1518,7 +1512,7 @@ TEST(mac_address)
 	memset(mac, 0, 6);
 	EXPECT_EQ(0, xpv_netif_parse_mac("00:16:3E:AB:CD:EF", 18, mac));
 	EXPECT_EQ(0, memcmp(mac, want, 6));
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		memset(mac, 0x55, 6);
 		EXPECT_EQ(-EINVAL, xpv_netif_parse_mac(bad[i], strlen(bad[i]),
 						       mac));

@@ -5,10 +5,13 @@
 #include <stdint.h>
 #include <string.h>
 
-/* io/ring.h wants the barriers of its environment. */
-#define mb()	__sync_synchronize()
-#define rmb()	__sync_synchronize()
-#define wmb()	__sync_synchronize()
+/*
+ * io/ring.h wants the barriers of its environment: full ones here, to
+ * order the ring entries against the indices (one process, two roles).
+ */
+#define mb()	__sync_synchronize()	/* full barrier */
+#define rmb()	__sync_synchronize()	/* indices before entries */
+#define wmb()	__sync_synchronize()	/* entries before indices */
 
 #include <xen/xen.h>
 #include <xen/io/netif.h>
