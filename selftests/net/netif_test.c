@@ -1540,6 +1540,7 @@ TEST(error_classes)
 		     xpv_netif_err_str(-XPV_NETIF_E_ID_STALE));
 	EXPECT_STREQ("unknown", xpv_netif_err_str(-40));
 	EXPECT_STREQ("unknown", xpv_netif_err_str(-1000));
+	EXPECT_STREQ("unknown", xpv_netif_err_str(-2147483647 - 1));
 }
 
 TEST(layout_matches_xen_headers)

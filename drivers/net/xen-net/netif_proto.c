@@ -50,7 +50,7 @@ static const char *const netif_err_names[XPV_NETIF_E_STATE + 1] = {
 
 const char *xpv_netif_err_str(int err)
 {
-	unsigned int e = err < 0 ? (unsigned int)-err : (unsigned int)err;
+	unsigned int e = err < 0 ? 0U - (unsigned int)err : (unsigned int)err;
 
 	if (e > XPV_NETIF_E_STATE || !netif_err_names[e])
 		return "unknown";
