@@ -3,11 +3,13 @@
  * libFuzzer target: a hostile front end writes arbitrary tx slots and
  * producer indices; our back end takes them off the ring (copied once) and
  * through the tx chain parser, answers each packet, and plans its linear
- * area.  The header-length parser runs on bytes of the input too.
+ * area.  The header-length parser and the front end's packet builder run
+ * on bytes of the input too.
  *
  * Input: [flags u8] [max_slots u8] [fatal_slots u8] [hdr_copy u16]
  *   [max_len u16] [hdr_avail u16] [hdr_pkt_len u16]
- *   [320 header bytes] then commands, each [cmd u8] + operands:
+ *   [320 header bytes] [build: nr u8, flags u8, 18 x (gref u32, offset u16,
+ *   size u16)] then commands, each [cmd u8] + operands:
  *   0: the front end writes a raw slot (12 bytes) into its next slot
  *   1: the front end publishes the slots it wrote
  *   2: the front end publishes an arbitrary req_prod (u32 delta)
@@ -178,6 +180,50 @@ static void check_hdr(struct fuzz_in *in)
 	PROPERTY(err != -EAGAIN);
 }
 
+/* The front end's builder: what it builds, the back end accepts as is. */
+static void check_build(struct fuzz_in *in)
+{
+	struct xpv_netif_tx_request slots[XPV_NETIF_SLOTS_MAX];
+	struct xpv_netif_seg seg[XPV_NETIF_SLOTS_MAX];
+	struct xpv_netif_tx_limits lim;
+	struct xpv_netif_tx_pkt pkt;
+	unsigned int nr = fuzz_u8(in) % (XPV_NETIF_SLOTS_MAX + 2);
+	u16 flags = fuzz_u8(in) & 0x7;
+	unsigned int i, used;
+	bool valid;
+	u32 total = 0;
+	int n;
+
+	memset(seg, 0, sizeof(seg));
+	for (i = 0; i < XPV_NETIF_SLOTS_MAX; i++) {
+		seg[i].gref = fuzz_u32(in);
+		seg[i].offset = fuzz_u16(in) % 4200;
+		seg[i].size = fuzz_u16(in) % 4200;
+		seg[i].id = (u16)i;
+	}
+	valid = nr >= 1 && nr <= XPV_NETIF_SLOTS_MAX && flags < 4;
+	for (i = 0; valid && i < nr; i++) {
+		valid = (u32)seg[i].offset + seg[i].size <= XPV_NETIF_PAGE_SIZE;
+		total += seg[i].size;
+	}
+	valid = valid && total >= XPV_NETIF_ETH_HLEN &&
+		total <= XPV_NETIF_MAX_TX_SIZE;
+	n = xpv_netif_tx_build(slots, XPV_NETIF_SLOTS_MAX, seg, nr, flags,
+			       NULL, 0);
+	PROPERTY((n > 0) == valid);
+	if (n <= 0)
+		return;
+	PROPERTY((unsigned int)n == nr);
+	xpv_netif_tx_limits_default(&lim);
+	PROPERTY(xpv_netif_tx_parse(&lim, slots, nr, &pkt, &used) == 0);
+	PROPERTY(used == nr && pkt.nr_data == nr && pkt.len == total);
+	PROPERTY(pkt.flags == (flags | (nr > 1 ? XPV_NETTXF_MORE_DATA : 0)));
+	for (i = 0; i < nr; i++)
+		PROPERTY(pkt.seg[i].gref == seg[i].gref &&
+			 pkt.seg[i].offset == seg[i].offset &&
+			 pkt.seg[i].size == seg[i].size && pkt.seg[i].id == i);
+}
+
 /* The back end's side of one run. */
 struct back {
 	struct xpv_netif_tx_limits lim;
@@ -265,6 +311,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b.lim.mcast = flags & 4;
 	b.lim.hash = flags & 8;
 	check_hdr(&in);
+	check_build(&in);
 	if (xpv_netif_tx_parse_init(&b.p, &b.lim)) {
 		PROPERTY(b.lim.max_slots < 1 ||
 			 b.lim.max_slots > b.lim.fatal_slots ||

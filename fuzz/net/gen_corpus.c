@@ -62,6 +62,7 @@ static void b64(u64 v)
 static void tx_head(u8 flags)
 {
 	u8 hdr[320] = { 0 };
+	unsigned int i;
 
 	b8(flags);
 	b8(XPV_NETIF_SLOTS_MAX);
@@ -75,6 +76,16 @@ static void tx_head(u8 flags)
 	hdr[14 + 9] = 6;
 	hdr[34 + 12] = 5 << 4;
 	bn(hdr, sizeof(hdr));
+	/* The builder: three pieces of 100 bytes, checksum blank. */
+	b8(3);
+	b8(XPV_NETTXF_CSUM_BLANK);
+	for (i = 0; i < XPV_NETIF_SLOTS_MAX; i++) {
+		u32 gref = 200 + i;
+
+		bn(&gref, 4);
+		b16((u16)(i * 8));
+		b16(100);
+	}
 }
 
 static void tx_slot(u32 gref, u16 off, u16 flags, u16 id, u16 size)

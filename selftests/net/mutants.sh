@@ -50,6 +50,12 @@ mutants=(
 	'if (!xpv_netif_ids_outstanding(ids, rsp->id))@@if (false)'
 	'rsp->status != XPV_NETIF_RSP_DROPPED)@@false)'
 	'return id < ids->nr && (ids->bits[id / 64] >> (id % 64)) & 1;@@return (ids->bits[id / 64 % 4] >> (id % 64)) & 1;'
+	# the front end's builder
+	'if ((u32)seg[i].offset + seg[i].size > XPV_NETIF_PAGE_SIZE)@@if (false)'
+	'r->size = i ? seg[i].size : (u16)total;@@r->size = seg[i].size;'
+	'e.flags = n < nex ? XPV_NETIF_EXTRA_FLAG_MORE : 0;@@e.flags = 0;'
+	'if (max < nr + nex)@@if (max < nr)'
+	'if (total < XPV_NETIF_ETH_HLEN || total > XPV_NETIF_MAX_TX_SIZE)@@if (total < XPV_NETIF_ETH_HLEN)'
 	# XSA-392: rx room and stall
 	'needed > ring_slots)@@needed > ring_slots + 1000)'
 	'if (needed > req_avail)@@if (needed > req_avail + 1)'

@@ -719,6 +719,71 @@ TEST_F(tx, parser_refuses_slots_after_completion)
 	EXPECT_EQ(-XPV_NETIF_E_STATE, xpv_netif_tx_parse_slot(&p, &slot[0]));
 }
 
+/* What our front end builds, our back end accepts unchanged. */
+TEST_F(tx, build_round_trip)
+{
+	struct xpv_netif_tx_request slot[24];
+	struct xpv_netif_seg seg[XPV_NETIF_SLOTS_MAX + 1];
+	struct xpv_netif_extra ex[4];
+	struct xpv_netif_tx_pkt pkt;
+	unsigned int i;
+	int n;
+
+	for (i = 0; i <= XPV_NETIF_SLOTS_MAX; i++) {
+		seg[i].gref = 500 + i;
+		seg[i].offset = (u16)(i * 100);
+		seg[i].size = (u16)(1000 + i);
+		seg[i].id = (u16)(40 + i);
+	}
+	ex[0] = gso_extra(XPV_NETIF_GSO_TCPV6, 1400);
+	ex[1] = hash_extra(XPV_NETIF_HASH_TYPE_IPV6_TCP,
+			   XPV_NETIF_HASH_ALG_TOEPLITZ, 77);
+	self->lim.gso_tcpv6 = true;
+	self->lim.hash = true;
+	n = xpv_netif_tx_build(slot, 24, seg, 5, XPV_NETTXF_CSUM_BLANK, ex, 2);
+	ASSERT_EQ(7, n);
+	ASSERT_EQ(0, tx_round(self, slot, n, &pkt));
+	EXPECT_EQ(5 * 1000 + 10, pkt.len);
+	EXPECT_EQ(5, pkt.nr_data);
+	EXPECT_EQ(2, pkt.nr_extras);
+	EXPECT_EQ(1400, pkt.gso.size);
+	EXPECT_EQ(77, pkt.hash.value);
+	EXPECT_TRUE(pkt.flags & XPV_NETTXF_CSUM_BLANK);
+	for (i = 0; i < 5; i++) {
+		EXPECT_EQ(seg[i].gref, pkt.seg[i].gref);
+		EXPECT_EQ(seg[i].offset, pkt.seg[i].offset);
+		EXPECT_EQ(seg[i].size, pkt.seg[i].size);
+		EXPECT_EQ(seg[i].id, pkt.seg[i].id);
+	}
+
+	/* One piece, no extra. */
+	n = xpv_netif_tx_build(slot, 24, seg, 1, 0, NULL, 0);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(0, slot[0].flags);
+	EXPECT_EQ(0, tx_round(self, slot, n, &pkt));
+
+	/* What it refuses to build. */
+	EXPECT_EQ(-EINVAL, xpv_netif_tx_build(slot, 24, seg, 0, 0, NULL, 0));
+	EXPECT_EQ(-EINVAL, xpv_netif_tx_build(slot, 24, seg,
+					      XPV_NETIF_SLOTS_MAX + 1, 0,
+					      NULL, 0));
+	EXPECT_EQ(-EINVAL, xpv_netif_tx_build(slot, 24, seg, 2,
+					      XPV_NETTXF_MORE_DATA, NULL, 0));
+	EXPECT_EQ(-EINVAL, xpv_netif_tx_build(slot, 24, seg, 2, 0, ex, 4));
+	EXPECT_EQ(-ENOSPC, xpv_netif_tx_build(slot, 6, seg, 5, 0, ex, 2));
+	seg[3].offset = 3100;	/* 3100 + 1003 crosses */
+	EXPECT_EQ(-EINVAL, xpv_netif_tx_build(slot, 24, seg, 5, 0, NULL, 0));
+	seg[3].offset = 0;
+	seg[0].size = 13;
+	EXPECT_EQ(-EINVAL, xpv_netif_tx_build(slot, 24, seg, 1, 0, NULL, 0));
+	for (i = 0; i < XPV_NETIF_SLOTS_MAX; i++) {
+		seg[i].offset = 0;
+		seg[i].size = 4096;
+	}
+	EXPECT_EQ(-EINVAL, xpv_netif_tx_build(slot, 24, seg, 16, 0, NULL, 0));
+	EXPECT_EQ(15, xpv_netif_tx_build(slot, 24, seg, 15, 0, NULL, 0));
+}
+
 /* Responses go back in ring order; extras are answered with NULL. */
 TEST_F(tx, answers_and_front_end_checks)
 {

@@ -395,6 +395,53 @@ int xpv_netif_tx_parse(const struct xpv_netif_tx_limits *lim,
 }
 
 /* ================================================================== */
+/* Front end: building a tx packet.                                    */
+/* ================================================================== */
+
+int xpv_netif_tx_build(struct xpv_netif_tx_request *slots, unsigned int max,
+		       const struct xpv_netif_seg *seg, unsigned int nr,
+		       u16 flags, const struct xpv_netif_extra *ex,
+		       unsigned int nex)
+{
+	u32 total = 0;
+	unsigned int i, n = 0;
+
+	if (nr < 1 || nr > XPV_NETIF_SLOTS_MAX || nex > 3 || (nex && !ex) ||
+	    (flags & ~(XPV_NETTXF_CSUM_BLANK | XPV_NETTXF_DATA_VALIDATED)))
+		return -EINVAL;
+	for (i = 0; i < nr; i++) {
+		if ((u32)seg[i].offset + seg[i].size > XPV_NETIF_PAGE_SIZE)
+			return -EINVAL;
+		total += seg[i].size;
+	}
+	if (total < XPV_NETIF_ETH_HLEN || total > XPV_NETIF_MAX_TX_SIZE)
+		return -EINVAL;
+	if (max < nr + nex)
+		return -ENOSPC;
+
+	for (i = 0; i < nr; i++) {
+		struct xpv_netif_tx_request *r = &slots[n++];
+
+		memset(r, 0, sizeof(*r));
+		r->gref = seg[i].gref;
+		r->offset = seg[i].offset;
+		r->id = seg[i].id;
+		r->size = i ? seg[i].size : (u16)total;
+		r->flags = i + 1 < nr ? XPV_NETTXF_MORE_DATA : 0;
+		if (i)
+			continue;
+		r->flags |= flags | (nex ? XPV_NETTXF_EXTRA_INFO : 0);
+		for (; n <= nex; n++) {
+			struct xpv_netif_extra e = ex[n - 1];
+
+			e.flags = n < nex ? XPV_NETIF_EXTRA_FLAG_MORE : 0;
+			xpv_netif_extra_tx_slot(&e, &slots[n]);
+		}
+	}
+	return (int)n;
+}
+
+/* ================================================================== */
 /* Header length (XSA-423).                                            */
 /* ================================================================== */
 

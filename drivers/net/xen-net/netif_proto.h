@@ -608,6 +608,31 @@ int xpv_netif_tx_parse(const struct xpv_netif_tx_limits *lim,
 u16 xpv_netif_tx_plan(struct xpv_netif_tx_pkt *pkt, u32 hdr_len);
 
 /**
+ * xpv_netif_tx_build() - the front end's slots for one packet
+ * @slots: destination, fully written (padding zeroed)
+ * @max: room in @slots
+ * @seg: the data pieces in order (gref, offset, size, id each)
+ * @nr: number of pieces, 1..XPV_NETIF_SLOTS_MAX
+ * @flags: XPV_NETTXF_CSUM_BLANK / _DATA_VALIDATED for the first slot
+ * @ex: extra-info slots to send after the first (type and data; the MORE
+ *	flag is set here), or NULL
+ * @nex: number of extras, 0..3
+ *
+ * Writes the wire form: the first slot carries the packet length (the sum
+ * of the pieces) and the first piece; the extras follow it, then one slot
+ * per further piece, chained by XPV_NETTXF_MORE_DATA.  What it builds is
+ * what xpv_netif_tx_parse_slot() accepts with matching limits.
+ *
+ * Return: the slot count, or -EINVAL for a count out of range, a piece
+ * crossing its page, a length above XPV_NETIF_MAX_TX_SIZE or below
+ * ETH_HLEN, unknown @flags; -ENOSPC when @max is too small.
+ */
+int xpv_netif_tx_build(struct xpv_netif_tx_request *slots, unsigned int max,
+		       const struct xpv_netif_seg *seg, unsigned int nr,
+		       u16 flags, const struct xpv_netif_extra *ex,
+		       unsigned int nex);
+
+/**
  * xpv_netif_hdr_len() - length of the protocol headers of a packet
  * @buf: private copy of the packet's first bytes
  * @avail: bytes in @buf
