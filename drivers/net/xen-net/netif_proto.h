@@ -558,8 +558,8 @@ int xpv_netif_tx_parse_init(struct xpv_netif_tx_parser *p,
  * the first slot while XPV_NETIF_EXTRA_FLAG_MORE is set, each of a known
  * type, at most once each; GSO: TCPv4/TCPv6 as negotiated, size 1..len;
  * multicast: negotiated, a multicast address; hash: negotiated, known
- * type, Toeplitz.  Zero-length data slots are allowed (not for the
- * first slot's derivation, which may be 0) and never become fragments.
+ * type, Toeplitz.  Zero-length data slots (the first one's derived size
+ * included) are allowed, counted, and never become fragments (XSA-448).
  * On success the linear area is planned with xpv_netif_tx_plan() for
  * min(len, hdr_copy) bytes.
  *
@@ -760,7 +760,7 @@ bool xpv_netif_rx_queue_admit(u64 queued, u32 len, u64 max);
  * struct xpv_netif_rx_limits - what the front end accepts on one rx ring
  * @max_slots: data slots per packet: XPV_NETIF_SLOTS_MAX with
  *	"feature-sg" agreed, else 1; at most XPV_NETIF_SLOTS_CAP
- * @max_len: packet length limit (default XPV_NETIF_MAX_RX_SIZE)
+ * @max_len: packet length limit (usually XPV_NETIF_MAX_RX_SIZE)
  * @gso_tcpv4: we wrote "feature-gso-tcpv4"
  * @gso_tcpv6: we wrote "feature-gso-tcpv6"
  * @hash: hashing agreed on the control ring
@@ -785,7 +785,8 @@ struct xpv_netif_rx_limits {
  * @gso: the GSO extra (type XPV_NETIF_GSO_NONE when absent)
  * @hash: the hash extra
  * @ids: the id of every slot consumed, in order (to free them)
- * @frag: the data, in order, no empty entry; @frag[i].seg is the id
+ * @frag: the data, in order, no empty entry: the id of the slot, offset
+ *	and size
  */
 struct xpv_netif_rx_pkt {
 	u32 len;
