@@ -16,7 +16,7 @@ TOTAL_JOBS=0 CONFIGS=0
 
 # soak_one NAME EXTRA SECONDS: one configuration.
 soak_one() {
-	local name=$1 extra=$2 secs=$3 g t0 jobs=0 domid
+	local name=$1 extra=$2 secs=$3 g t0 jobs domid k
 	CONFIGS=$((CONFIGS + 1))
 	g=soak$CONFIGS
 	tb_step "$name: create"
@@ -33,14 +33,16 @@ soak_one() {
 	tb_log "$name: $TB_LINE"
 	tb_step "$name: soak"
 	t0=$(tb_now)
+	# Each job's line in turn: the k-th must come within JOB_WAIT.
+	k=0
 	while ! tb_expired "$t0" "$secs"; do
-		tb_wait_console "$g" 'XPV-OK soak n=' "$JOB_WAIT"
-		jobs=$((jobs + 1))
+		k=$((k + 1))
+		tb_wait_console "$g" 'XPV-OK soak n=' "$JOB_WAIT" "$k"
 	done
 	tb_xs_write "$g" stop 1
 	tb_wait_console "$g" 'XPV-OK soak runs=' "$JOB_WAIT"
-	tb_guest_wait_pass "$g" 30
 	jobs=$(tb_field runs)
+	tb_guest_wait_pass "$g" 30
 	tb_log "$name: $jobs jobs in $(tb_calc "$(tb_now) - $t0") s, no stall"
 	tb_metric "jobs_$name" "$jobs" jobs
 	TOTAL_JOBS=$((TOTAL_JOBS + jobs))
