@@ -255,11 +255,12 @@ tb_diag_guest() {
 		done
 		echo "== xenstore-ls /local/domain/$id"
 		timeout 10 xenstore-ls -f "/local/domain/$id" 2>&1 | head -n 80
-		echo "== xl debug-keys e q (Xen's event channels and vCPUs)"
+		echo "== xl debug-keys e q a (Xen's event channels, vCPUs and timer queues: is a blocked vCPU's single-shot timer armed?)"
 		xl debug-keys e > /dev/null 2>&1
 		xl debug-keys q > /dev/null 2>&1
+		xl debug-keys a > /dev/null 2>&1
 		sleep 1
-		xl dmesg 2>&1 | tail -n 400
+		xl dmesg 2>&1 | tail -n 700
 	} > "$f" 2>&1
 	tb_log "diagnostics of $name in $(basename "$f"):"
 	grep -E "XPV-DIAG ring|XPV-DIAG D-state|^== |RIP|rip:|Call Trace|^ *\[<|^ *ffffffff" "$f" | head -n 60 >&2
