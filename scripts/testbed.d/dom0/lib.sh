@@ -522,3 +522,43 @@ tb_load_xpv_modules() {
 		tb_log "loaded $m.ko"
 	done
 }
+
+# tb_null_blk: a 4 GiB null_blk device, /dev/nullb0, with no completion
+# delay and completion in the submitter's context: the device costs next to
+# nothing, so what is measured or stressed is the PV path.
+tb_null_blk() {
+	local i
+	modprobe null_blk nr_devices=1 gb=4 irqmode=0 queue_mode=2 ||
+		tb_fail "modprobe null_blk failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
+	for i in $(seq 50); do
+		[ -b /dev/nullb0 ] && break
+		sleep 0.1
+	done
+	[ -b /dev/nullb0 ] || tb_fail "no /dev/nullb0 5 s after loading null_blk"
+	tb_log "null_blk: /dev/nullb0, $(cat /sys/block/nullb0/size) sectors"
+}
+
+# tb_use_xpv_blkback: replace the stock xen-blkback by ours (xpv_compat and
+# xpv-blkback from build/modules) once the stock one has let go.
+tb_use_xpv_blkback() {
+	local i
+	for i in $(seq 50); do
+		grep -q '^xen_blkback ' /proc/modules || break
+		rmmod xen_blkback 2>/dev/null && break
+		sleep 0.2
+	done
+	grep -q '^xen_blkback ' /proc/modules && tb_fail "cannot unload the stock xen_blkback"
+	grep -q '^xpv_compat ' /proc/modules || tb_load_xpv_modules xpv_compat
+	tb_load_xpv_modules xpv-blkback
+}
+
+# tb_wait_vbd_gone DOMID TIMEOUT: the block back end has let go of a
+# destroyed guest's vbd (its backend/vbd/DOMID directory is gone).
+tb_wait_vbd_gone() {
+	local i
+	for i in $(seq $(($2 * 5))); do
+		xenstore-exists "/local/domain/0/backend/vbd/$1" 2>/dev/null || return 0
+		sleep 0.2
+	done
+	tb_fail "the vbd backend of domain $1 is still in xenstore $2 s after the guest was destroyed"
+}

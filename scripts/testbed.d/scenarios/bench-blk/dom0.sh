@@ -25,16 +25,6 @@ dom0_blk_irqs() {
 		END { printf "%d\n", s }' /proc/interrupts
 }
 
-# wait_backend_gone DOMID TIMEOUT: blkback has let go of the guest's vbd.
-wait_backend_gone() {
-	local i
-	for i in $(seq $(($2 * 5))); do
-		xenstore-exists "/local/domain/0/backend/vbd/$1" 2>/dev/null || return 0
-		sleep 0.2
-	done
-	tb_fail "the vbd backend of domain $1 is still in xenstore $2 s after the guest was destroyed"
-}
-
 # bench_pair PAIR KERNEL: boot a guest, attach null_blk, run every job.
 bench_pair() {
 	local pair=$1 kernel=$2 g=bench-$1 job d0 d1 gi reqs ios domid t0
@@ -86,35 +76,19 @@ bench_pair() {
 	tb_step "$pair: destroy"
 	xl destroy "$g" || tb_fail "xl destroy $g failed"
 	tb_wait_gone "$g" 60
-	wait_backend_gone "$domid" 60
+	tb_wait_vbd_gone "$domid" 60
 	tb_log "$pair: measured in $(tb_calc "$(tb_now) - $t0") s"
 }
 
 tb_step null_blk
-# No completion delay, completion in the submitter's context: the device
-# costs next to nothing, so the figures are those of the PV path.
-modprobe null_blk nr_devices=1 gb=4 irqmode=0 queue_mode=2 ||
-	tb_fail "modprobe null_blk failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
-for i in $(seq 50); do
-	[ -b /dev/nullb0 ] && break
-	sleep 0.1
-done
-[ -b /dev/nullb0 ] || tb_fail "no /dev/nullb0 5 s after loading null_blk"
-tb_log "null_blk: /dev/nullb0, $(cat /sys/block/nullb0/size) sectors"
+tb_null_blk
 
 bench_pair stock stock
 bench_pair front xpv
 
 if [ -f "$TBIN/modules/xpv-blkback.ko" ]; then
 	tb_step "xpv: swap the back end"
-	for i in $(seq 50); do
-		grep -q '^xen_blkback ' /proc/modules || break
-		rmmod xen_blkback 2>/dev/null && break
-		sleep 0.2
-	done
-	grep -q '^xen_blkback ' /proc/modules && tb_fail "cannot unload the stock xen_blkback"
-	grep -q '^xpv_compat ' /proc/modules || tb_load_xpv_modules xpv_compat
-	tb_load_xpv_modules xpv-blkback
+	tb_use_xpv_blkback
 	bench_pair xpv xpv
 	tb_metric xpv_measured 1 flag
 else

@@ -51,23 +51,12 @@ soak_one() {
 	tb_step "$name: destroy"
 	xl destroy "$g" || tb_fail "xl destroy $g failed"
 	tb_wait_gone "$g" 60
-	for i in $(seq 300); do
-		xenstore-exists "/local/domain/0/backend/vbd/$domid" 2>/dev/null || break
-		sleep 0.2
-	done
-	xenstore-exists "/local/domain/0/backend/vbd/$domid" 2>/dev/null &&
-		tb_fail "the vbd backend of domain $domid is still in xenstore 60 s after xl destroy"
+	tb_wait_vbd_gone "$domid" 60
 	tb_stamper_stop "$g"
 }
 
 tb_step null_blk
-modprobe null_blk nr_devices=1 gb=4 irqmode=0 queue_mode=2 ||
-	tb_fail "modprobe null_blk failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
-for i in $(seq 50); do
-	[ -b /dev/nullb0 ] && break
-	sleep 0.1
-done
-[ -b /dev/nullb0 ] || tb_fail "no /dev/nullb0 5 s after loading null_blk"
+tb_null_blk
 
 case ${XPV_SOAK_MATRIX:-check} in
 check)
@@ -80,13 +69,7 @@ full)
 	for back in stock xpv; do
 		if [ $back = xpv ]; then
 			tb_step "swap the back end"
-			for i in $(seq 50); do
-				grep -q '^xen_blkback ' /proc/modules || break
-				rmmod xen_blkback 2>/dev/null && break
-				sleep 0.2
-			done
-			grep -q '^xen_blkback ' /proc/modules && tb_fail "cannot unload the stock xen_blkback"
-			tb_load_xpv_modules xpv_compat xpv-blkback
+			tb_use_xpv_blkback
 		fi
 		for pg in 1 0; do
 			for q in 1 2; do
