@@ -599,7 +599,7 @@ static enum blk_eh_timer_return blkfront_timeout(struct request *rq)
 	struct xpv_blkfront_info *info = ring->info;
 	char state[320];
 	unsigned long flags;
-	bool report;
+	bool report, kicked = false;
 
 	spin_lock_irqsave(&ring->lock, flags);
 	ring->nr_timeouts++;
@@ -610,16 +610,19 @@ static enum blk_eh_timer_return blkfront_timeout(struct request *rq)
 		if (ring->connected && !ring->broken && ring->evtchn) {
 			xpv_evtchn_notify(ring->evtchn);
 			ring->nr_kicks++;
+			kicked = true;
 		}
 		blkfront_ring_state_locked(ring, state, sizeof(state));
 	}
 	spin_unlock_irqrestore(&ring->lock, flags);
 	if (report)
 		dev_err(&info->xbdev->dev,
-			"%s: request tag %d (op %u, sector %llu) outstanding for over %u s; kicked the back end; %s",
+			"%s: request tag %d (op %u, sector %llu) outstanding for over %u s; %s; %s",
 			info->disk ? info->disk->disk_name : "?", rq->tag,
 			req_op(rq), (unsigned long long)blk_rq_pos(rq),
-			rq->timeout / HZ, state);
+			rq->timeout / HZ,
+			kicked ? "kicked the back end" : "ring down, no kick",
+			state);
 	return BLK_EH_RESET_TIMER;
 }
 
