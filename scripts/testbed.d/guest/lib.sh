@@ -87,20 +87,20 @@ xs_wait() {
 	done
 }
 
-# diag_watch: runs in the background for the guest's whole life. Each time
-# dom0 writes data/diag (tb_diag_guest), raise the console log level (so
-# the blocked-task dump of the "xl sysrq w" that follows reaches the
-# console), print every block front end's ring state (our ring_state sysfs
-# file), the tasks in uninterruptible sleep and the tail of the kernel log
-# as "XPV-DIAG ..." lines, and end with "XPV-DIAG end <value>".
+# diag_watch: runs in the background for the guest's whole life, reading
+# data/diag every 2 s (one xenstore-read, as xs_wait does). Each new value
+# dom0 writes there (tb_diag_guest): raise the console log level (so the
+# blocked-task dump of the "xl sysrq w" that follows reaches the console),
+# print every block front end's ring state (our ring_state sysfs file), the
+# tasks in uninterruptible sleep and the tail of the kernel log as
+# "XPV-DIAG ..." lines, and end with "XPV-DIAG end <value>".
 diag_watch() {
-	local dom key v f p
-	dom=$(xs_read domid 2> /dev/null) || return 0
-	key=/local/domain/$dom/data/diag
-	# The first event is the watch's own registration; each later one a
-	# write by dom0.
-	while timeout 86400 xenstore-watch -n 2 "$key" > /dev/null 2>&1; do
-		v=$(xs_read "$key" 2> /dev/null) || continue
+	local last="" v f p
+	while :; do
+		sleep 2
+		v=$(xs_read data/diag 2> /dev/null) || continue
+		[ "$v" != "$last" ] || continue
+		last=$v
 		dmesg -n 7
 		echo "XPV-DIAG begin $v"
 		for f in /sys/bus/xpv-frontend/devices/*/ring_state; do
