@@ -18,7 +18,7 @@
 #include "back_proto.h"
 #include "kselftest_harness.h"
 
-#define DEV_SECTORS	(1ULL << 20)
+#define DEV_SECTORS	1048576ULL	/* 512 MiB */
 #define IND_SEGS	600	/* an indirect request over two pages */
 
 static const struct xpv_blkif_limits lim_full = {
@@ -46,10 +46,13 @@ FIXTURE_VARIANT(blk) {
 };
 
 FIXTURE_VARIANT_ADD(blk, x86_64) { .abi = XPV_BLKIF_ABI_X86_64, .start = 0 };
+
 FIXTURE_VARIANT_ADD(blk, x86_32) { .abi = XPV_BLKIF_ABI_X86_32, .start = 0 };
+
 FIXTURE_VARIANT_ADD(blk, x86_64_wrap) {
 	.abi = XPV_BLKIF_ABI_X86_64, .start = 0xfffffff0U,
 };
+
 FIXTURE_VARIANT_ADD(blk, x86_32_wrap) {
 	.abi = XPV_BLKIF_ABI_X86_32, .start = 0xfffffff0U,
 };
@@ -761,9 +764,10 @@ TEST(garbage_keys)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad_proto); i++) {
-		EXPECT_EQ(-EINVAL, xpv_blkif_parse_protocol(bad_proto[i],
-						strlen(bad_proto[i]), &abi))
-			TH_LOG("'%s'", bad_proto[i]);
+		const char *v = bad_proto[i];
+
+		EXPECT_EQ(-EINVAL, xpv_blkif_parse_protocol(v, strlen(v), &abi))
+			TH_LOG("'%s'", v);
 		EXPECT_EQ(XPV_BLKIF_ABI_X86_32, abi);	/* untouched */
 	}
 	/* An embedded NUL is not the end of the name. */
@@ -772,9 +776,11 @@ TEST(garbage_keys)
 	EXPECT_EQ(XPV_BLKIF_ABI_X86_64, abi);
 
 	for (i = 0; i < ARRAY_SIZE(bad_physdev); i++) {
-		EXPECT_NE(0, xpv_blkback_parse_physdev(bad_physdev[i],
-					strlen(bad_physdev[i]), &major, &minor))
-			TH_LOG("'%s'", bad_physdev[i]);
+		const char *v = bad_physdev[i];
+
+		EXPECT_NE(0, xpv_blkback_parse_physdev(v, strlen(v), &major,
+						       &minor))
+			TH_LOG("'%s'", v);
 	}
 	EXPECT_EQ(0, xpv_blkback_parse_physdev("fd:10", 5, &major, &minor));
 	EXPECT_EQ(0xfd, major);
