@@ -659,6 +659,29 @@ TEST_F(blk, range_edges)
 	EXPECT_EQ(-EROFS, back_serve(self, &got, &io));
 }
 
+/*
+ * The count check on its own: twelve direct segments are refused even when
+ * the bytes after the eleventh look like a twelfth valid one.
+ */
+TEST_F(blk, direct_segment_count_alone)
+{
+	struct xpv_blkif_req req;
+	struct xpv_blkif_io io;
+	unsigned int i;
+
+	rw_req(&req, XPV_BLKIF_OP_READ, XPV_BLKIF_MAX_SEGS, 0);
+	/* Where a seg[11] would lie: gref 900, sectors 0..7. */
+	for (i = 0; i < XPV_BLKIF_MAX_INDIRECT_PAGES; i += 2) {
+		req.indirect_grefs[i] = 900;
+		req.indirect_grefs[i + 1] = 0x0700;
+	}
+	EXPECT_EQ(0, xpv_blkif_req_check(&self->lim, &req, &io));
+	req.nr_segments = XPV_BLKIF_MAX_SEGS + 1;
+	EXPECT_EQ(-EINVAL, xpv_blkif_req_check(&self->lim, &req, &io));
+	req.nr_segments = 0xffff;
+	EXPECT_EQ(-EINVAL, xpv_blkif_req_check(&self->lim, &req, &io));
+}
+
 /* Indirect segments that disagree with the request's count. */
 TEST_F(blk, indirect_segment_count_mismatch)
 {
