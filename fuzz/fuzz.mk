@@ -10,6 +10,7 @@
 #   HDRS       headers the targets depend on
 #   COV_SRC    the parser file coverage is reported on; COV_SRC_TARGET: for one
 #   GEN        optional: a gen_corpus.c writing seeds to DIR/TARGET/
+#   FUZZ_FLAGS optional: more libFuzzer flags for run (e.g. -max_len=N)
 #
 # and includes this file, which provides
 #
@@ -72,7 +73,7 @@ run: all corpus
 		mkdir -p $(OUT)/corpus/$$t $(OUT)/artifacts/$$t; \
 		if timeout -k 10 $$(($(FUZZ_TIME) + 60)) $(OUT)/fuzz_$$t \
 			-max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
-			-print_final_stats=1 \
+			-print_final_stats=1 $(FUZZ_FLAGS) \
 			-artifact_prefix=$(OUT)/artifacts/$$t/ \
 			$(dirs) > $(OUT)/$$t.log 2>&1; then \
 			echo "PASS fuzz-$(NAME)-$$t ($$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' $(OUT)/$$t.log | grep -o '[0-9]*$$') runs)"; \

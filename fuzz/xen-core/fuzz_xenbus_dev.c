@@ -35,6 +35,7 @@ static void request(void)
 	if (h->type == XS_WATCH || h->type == XS_UNWATCH) {
 		if (xpv_xs_parse_watch_event(rx->body, h->len, &path, &token))
 			return;
+		PROPERTY(h->len && rx->body[h->len - 1] == '\0');
 		PROPERTY(path[0] && token + strlen(token) < rx->body + h->len);
 		(void)xpv_xs_check_path(path, XENSTORE_ABS_PATH_MAX);
 		return;

@@ -38,6 +38,7 @@ static void dispatch(u32 req_type, u32 req_id)
 	if (h->type == XS_WATCH_EVENT) {
 		if (xpv_xs_parse_watch_event(rx->body, h->len, &path, &token))
 			return;
+		PROPERTY(h->len && rx->body[h->len - 1] == '\0');
 		PROPERTY(path == rx->body && path[0]);
 		PROPERTY(token > path && token < rx->body + h->len);
 		PROPERTY(token + strlen(token) < rx->body + h->len);

@@ -335,6 +335,7 @@ TEST(watch_events_holding_garbage)
 	} bad[] = {
 		{ "", 0 }, { "\0", 1 }, { "path", 4 }, { "path\0", 5 },
 		{ "path\0tok", 8 }, { "\0tok\0", 5 }, { "\0\0", 2 },
+		{ "path\0tok\0x", 10 },	/* two strings, then garbage */
 	};
 	const char *path, *token;
 	unsigned int i;
