@@ -52,6 +52,8 @@ static const struct garbage garbage[] = {
 	{ "5", 0, 4, -ERANGE },				/* ring order */
 	{ "9", 0, 8, -ERANGE },				/* xenbus state */
 	{ "1", 0, 0, -ERANGE },
+	/* Refused at the first reason: too big before the garbage. */
+	{ "18446744\0\0`0", 13, 0x1000, -ERANGE },	/* fuzz_negotiate */
 };
 
 TEST(uint_keys_holding_garbage)
