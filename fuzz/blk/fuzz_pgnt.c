@@ -48,7 +48,7 @@ static void lru_append(struct model *m, u32 g)
 	m->lru[m->nr++] = g;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	u32 cap = fuzz_u8(&in) % 33, nb = 1U << (fuzz_u8(&in) % 6);

@@ -60,7 +60,7 @@ static void apply(struct model *m, enum xpv_xb_action a, bool front)
 	PROPERTY(m->self != XenbusStateConnected || m->res);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	bool front = fuzz_u8(&in) & 1;

@@ -56,7 +56,7 @@ static void request(void)
 	(void)xpv_xs_errno(rx->body, h->len);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	unsigned int writes = 0;

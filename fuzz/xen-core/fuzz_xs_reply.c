@@ -63,7 +63,7 @@ static void dispatch(u32 req_type, u32 req_id)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
 	u32 start = fuzz_u32(&in);
