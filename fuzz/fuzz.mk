@@ -9,6 +9,9 @@
 #   PFLAGS     include and define flags of the proto; PFLAGS_TARGET: more
 #   HDRS       headers the targets depend on
 #   COV_SRC    the parser file coverage is reported on; COV_SRC_TARGET: for one
+#   COV_FUNCS_TARGET  optional: an (awk) regular expression naming the
+#              functions of that file the target is meant to reach (when
+#              the file holds other parsers too); reported on a second line
 #   GEN        optional: a gen_corpus.c writing seeds to DIR/TARGET/
 #   FUZZ_FLAGS optional: more libFuzzer flags for run (e.g. -max_len=N)
 #
@@ -113,6 +116,17 @@ cov: $(addprefix $(OUT)/cov_,$(TARGETS)) corpus
 			'$$1 == "TOTAL" { printf "COV %s %s: lines %s (%d/%d), branches %s (%d/%d)\n", \
 				t, f, $$10, $$8 - $$9, $$8, $$13, $$11 - $$12, $$11 }' \
 			$(OUT)/cov_$$t.txt; \
+		funcs=; \
+		$(foreach t,$(TARGETS),$(if $(COV_FUNCS_$(t)),[ $$t = $(t) ] && funcs='$(COV_FUNCS_$(t))';)) \
+		test -z "$$funcs" || $(LLVM_COV) report $(OUT)/cov_$$t \
+			-instr-profile=$(OUT)/cov_$$t.profdata -show-functions \
+			-show-branch-summary $$src 2>&1 | \
+		awk -v t="fuzz-$(NAME)-$$t" -v f="$$(basename $$src)" -v re="$$funcs" \
+			'NF == 10 && $$1 != "Name" && $$1 != "TOTAL" && $$1 ~ re { \
+				l += $$5; lm += $$6; b += $$8; bm += $$9; n++ } \
+			END { printf "COV %s %s, its %d target functions: lines %.2f%% (%d/%d), branches %.2f%% (%d/%d)\n", \
+				t, f, n, l ? 100 * (l - lm) / l : 0, l - lm, l, \
+				b ? 100 * (b - bm) / b : 0, b - bm, b }'; \
 	done; exit $$rc
 
 clean:
