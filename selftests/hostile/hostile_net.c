@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include "netif_proto.h"
+#include "netif_peer.h"
 #include "kselftest_harness.h"
 
 #define PAGE		XPV_NETIF_PAGE_SIZE
@@ -39,23 +40,6 @@ FIXTURE_VARIANT(net) {
 FIXTURE_VARIANT_ADD(net, index0) { .start = 0 };
 FIXTURE_VARIANT_ADD(net, index_wrap) { .start = 0xffffff80U };
 
-static void rx_post(struct _test_data_net *self)
-{
-	struct xpv_netif_rx_request req;
-
-	while (xpv_netif_rx_front_free(&self->rxf)) {
-		u32 id = self->rxf.r.req_prod_pvt & (NR_SLOTS - 1);
-
-		memset(&req, 0, sizeof(req));
-		req.id = (u16)id;
-		req.gref = 1000 + id;
-		if (xpv_netif_ids_take(&self->rx_ids, id))
-			break;
-		xpv_netif_rx_front_put_request(&self->rxf, &req);
-	}
-	xpv_netif_rx_front_push_requests(&self->rxf);
-}
-
 FIXTURE_SETUP(net)
 {
 	u32 at = variant->start;
@@ -81,7 +65,7 @@ FIXTURE_SETUP(net)
 	ASSERT_EQ(0, xpv_netif_ids_init(&self->rx_ids, NR_SLOTS));
 	self->rsp_idx = at;
 	self->dropped = 0;
-	rx_post(self);
+	netif_peer_rx_post(&self->rxf, &self->rx_ids);
 	hostile_disarm();
 }
 
@@ -116,18 +100,6 @@ static struct xpv_netif_tx_request gso_slot(u16 mss)
 	ex.u.gso.size = mss;
 	xpv_netif_extra_tx_slot(&ex, &r);
 	return r;
-}
-
-static bool tx_send(struct _test_data_net *self,
-		    const struct xpv_netif_tx_request *slot, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (!xpv_netif_tx_front_put_request(&self->txf, &slot[i]))
-			return false;
-	xpv_netif_tx_front_push_requests(&self->txf);
-	return true;
 }
 
 /*
@@ -210,7 +182,7 @@ static int tx_still_works(struct _test_data_net *self)
 	slot[0] = txs(ids[0], 0, 3000, MORE);
 	slot[1] = txs(ids[1], 0, 1000, MORE);
 	slot[2] = txs(ids[2], 100, 1000, 0);
-	if (!tx_send(self, slot, 3))
+	if (!netif_peer_tx_send(&self->txf, slot, 3))
 		return -2001;
 	ret = tx_serve(self, &pkt);
 	if (ret)
@@ -255,7 +227,7 @@ TEST_F(net, copy_once_tx_request)
 	slot[1] = gso_slot(1448);
 	slot[0].flags |= XPV_NETTXF_EXTRA_INFO;
 	slot[2] = txs(2, 64, 2000, 0);
-	ASSERT_TRUE(tx_send(self, slot, 3));
+	ASSERT_TRUE(netif_peer_tx_send(&self->txf, slot, 3));
 	ASSERT_EQ(0, xpv_netif_tx_parse_init(&p, &self->txlim));
 	for (i = 0; i < 3 && ret == 1; i++) {
 		rw.at = xpv_ring_entry(self->tx_s, NR_SLOTS,
@@ -360,7 +332,7 @@ TEST_F(net, bad_packets_on_one_ring)
 								id));
 		}
 		before = self->dropped;
-		ASSERT_TRUE(tx_send(self, bad[i].slot, bad[i].n));
+		ASSERT_TRUE(netif_peer_tx_send(&self->txf, bad[i].slot, bad[i].n));
 		EXPECT_EQ(bad[i].err, tx_serve(self, &pkt))
 			TH_LOG("%s", bad[i].what);
 		EXPECT_EQ(before + 1, self->dropped);
@@ -387,7 +359,7 @@ TEST_F(net, zero_length_fragments)
 
 	for (i = 0; i < 4; i++)
 		ASSERT_EQ(0, xpv_netif_ids_take(&self->tx_ids, i));
-	ASSERT_TRUE(tx_send(self, slot, 4));
+	ASSERT_TRUE(netif_peer_tx_send(&self->txf, slot, 4));
 	ASSERT_EQ(0, tx_serve(self, &pkt));
 	EXPECT_EQ(2, pkt.nr_zero);
 	for (i = 0; i < pkt.nr_frags; i++)
@@ -407,7 +379,7 @@ TEST_F(net, page_crossing_fragment)
 
 	ASSERT_EQ(0, xpv_netif_ids_take(&self->tx_ids, 0));
 	ASSERT_EQ(0, xpv_netif_ids_take(&self->tx_ids, 1));
-	ASSERT_TRUE(tx_send(self, slot, 2));
+	ASSERT_TRUE(netif_peer_tx_send(&self->txf, slot, 2));
 	EXPECT_EQ(-XPV_NETIF_E_CROSS_PAGE, tx_serve(self, &pkt));
 	/* Reconnect: fresh ids, a fresh ring at the same index. */
 	at = self->txf.r.req_prod_pvt;
