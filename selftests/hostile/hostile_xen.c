@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <limits.h>
 #include "xs_proto.h"
+#include "xs_daemon.h"
 #include "xenbus_state.h"
 #include "kselftest_harness.h"
 
@@ -161,26 +162,6 @@ FIXTURE_TEARDOWN(xs)
 	free(self->intf);
 }
 
-static void put_bytes(struct xenstore_domain_interface *intf,
-		      const void *data, u32 len)
-{
-	const char *p = data;
-	u32 i;
-
-	for (i = 0; i < len; i++)
-		intf->rsp[MASK_XENSTORE_IDX(intf->rsp_prod + i)] = p[i];
-	intf->rsp_prod += len;
-}
-
-static void put_msg(struct xenstore_domain_interface *intf, u32 type,
-		    u32 req_id, const void *body, u32 len)
-{
-	struct xsd_sockmsg h = { .type = type, .req_id = req_id, .len = len };
-
-	put_bytes(intf, &h, sizeof(h));
-	put_bytes(intf, body, len);
-}
-
 /* Read one reply to (XS_READ, @req_id) the way xenstore.c does. */
 static int read_reply(struct _test_data_xs *self, u32 req_id)
 {
@@ -199,7 +180,7 @@ static int still_works(struct _test_data_xs *self)
 {
 	int ret;
 
-	put_msg(self->intf, XS_READ, 42, "4", 2);
+	daemon_put_msg(self->intf, XS_READ, 42, "4", 2);
 	ret = read_reply(self, 42);
 	if (ret)
 		return ret;
@@ -229,7 +210,7 @@ TEST_F(xs, copy_once_reply_header)
 	struct hdr_rewrite h = { .intf = self->intf,
 				 .at = self->intf->rsp_prod };
 
-	put_msg(self->intf, XS_READ, 7, "hello", 6);
+	daemon_put_msg(self->intf, XS_READ, 7, "hello", 6);
 	/*
 	 * Watch the last header byte: once it is copied, the whole header
 	 * is (it may arrive in two pieces around the ring's end).
@@ -283,7 +264,7 @@ static int feed_big(struct _test_data_xs *self)
 			   (self->intf->rsp_prod - self->intf->rsp_cons);
 		u32 n = total - sent < room ? total - sent : room;
 
-		put_bytes(self->intf, msg + sent, n);
+		daemon_put(self->intf, msg + sent, n);
 		sent += n;
 		ret = xpv_xs_ring_read(self->intf, self->rx);
 	}
@@ -296,8 +277,8 @@ TEST_F(xs, oversized_reply)
 	struct xsd_sockmsg h = { .type = XS_READ, .req_id = 1,
 				 .len = XENSTORE_PAYLOAD_MAX + 1 };
 
-	put_bytes(self->intf, &h, sizeof(h));
-	put_bytes(self->intf, "xxxx", 4);
+	daemon_put(self->intf, &h, sizeof(h));
+	daemon_put(self->intf, "xxxx", 4);
 	EXPECT_EQ(-E2BIG, read_reply(self, 1));
 	/* Not one body byte was taken. */
 	EXPECT_EQ(self->intf->rsp_prod - 4, self->intf->rsp_cons);
@@ -312,19 +293,19 @@ TEST_F(xs, oversized_reply)
 TEST_F(xs, replies_that_answer_something_else)
 {
 	/* Another id, another type, an error with a made-up name. */
-	put_msg(self->intf, XS_READ, 41, "4", 2);
+	daemon_put_msg(self->intf, XS_READ, 41, "4", 2);
 	EXPECT_EQ(-EPROTO, read_reply(self, 42));
-	put_msg(self->intf, XS_WRITE, 42, "OK", 3);
+	daemon_put_msg(self->intf, XS_WRITE, 42, "OK", 3);
 	EXPECT_EQ(-EPROTO, read_reply(self, 42));
-	put_msg(self->intf, XS_WATCH_EVENT, 42, "a\0b", 4);
+	daemon_put_msg(self->intf, XS_WATCH_EVENT, 42, "a\0b", 4);
 	EXPECT_EQ(-EPROTO, read_reply(self, 42));
-	put_msg(self->intf, XS_ERROR, 42, "EHACKED", 8);
+	daemon_put_msg(self->intf, XS_ERROR, 42, "EHACKED", 8);
 	EXPECT_EQ(-EINVAL, read_reply(self, 42));
-	put_msg(self->intf, XS_ERROR, 42, "ENOENT\0junk", 11);
+	daemon_put_msg(self->intf, XS_ERROR, 42, "ENOENT\0junk", 11);
 	EXPECT_EQ(-EINVAL, read_reply(self, 42));
-	put_msg(self->intf, XS_ERROR, 42, "", 0);
+	daemon_put_msg(self->intf, XS_ERROR, 42, "", 0);
 	EXPECT_EQ(-EINVAL, read_reply(self, 42));
-	put_msg(self->intf, XS_ERROR, 42, "ENOENT", 7);
+	daemon_put_msg(self->intf, XS_ERROR, 42, "ENOENT", 7);
 	EXPECT_EQ(-ENOENT, read_reply(self, 42));
 	EXPECT_EQ(0, still_works(self));
 }
