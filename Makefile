@@ -15,7 +15,7 @@ KABI = $(shell cat $(XPV_CACHE)/debs/stock-kabi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KABI)
 
 .PHONY: all deps kernel modules patches check-patches sparse checkpatch \
-	selftests bench bench-blk soak testbed run check clean help
+	selftests fuzz bench bench-blk soak testbed run check clean help
 
 all: kernel modules
 
@@ -54,6 +54,16 @@ checkpatch: deps
 ## selftests the user-space selftests (TAP)
 selftests:
 	@$(MAKE) -s -C selftests run_tests
+
+## fuzz      every libFuzzer target (fuzz/*/) for FUZZ_TIME seconds (default 60),
+##           one at a time, then per target the share of its parser file's
+##           lines and branches the corpus reaches (clang source coverage)
+FUZZ_TIME ?= 60
+fuzz:
+	@rc=0; for d in fuzz/*/; do [ -f $$d/Makefile ] || continue; \
+		$(MAKE) -s -C $$d run FUZZ_TIME=$(FUZZ_TIME) || rc=1; \
+		$(MAKE) -s -C $$d cov || rc=1; \
+	done; exit $$rc
 
 ## bench     ring-throughput benchmark (figures, not pass/fail)
 bench:

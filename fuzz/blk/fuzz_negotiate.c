@@ -1,19 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * libFuzzer target: xenstore values written by a hostile peer, through the
- * negotiation helpers.
+ * parser the drivers really run and the negotiation helpers.
  *
  * Input: [max u64][order_max u8][queues_max u8][value bytes...].
  *
  * Properties: no out-of-bounds read of the (exactly sized, not
- * NUL-terminated) value; xpv_blkif_parse_u64() accepts exactly the strings
- * of 1..20 decimal digits whose value fits @max, and returns that value
- * (checked against strtoull); formatting then parsing returns the value;
+ * NUL-terminated) value; xpv_xs_parse_uint() (drivers/xen/proto/
+ * xs_proto.c: what xpv_xs_read_uint() runs for every numeric key of
+ * blkfront, blkback and xenbus) accepts exactly the strings of 1..20
+ * decimal digits, optionally followed by one NUL, whose value fits @max,
+ * returns that value (checked against strtoull) and leaves the result
+ * alone on error; xpv_blkif_parse_u64() (blkif_proto.c; no driver calls
+ * it today) agrees with it on every value without the NUL; formatting
+ * then parsing returns the value;
  * the protocol parser accepts exactly the two ABI names; the back end's
  * ring order and queue count checks return values within the limits.
  */
 #include <errno.h>
 #include "fuzz_input.h"
+/* First: its user shim's READ_ONCE() is the one compat.h then keeps. */
+#include "xs_proto.h"
 #include "blkif_proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -26,7 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum xpv_blkif_abi abi;
 	char buf[24];
 	bool digits = len >= 1 && len <= 20, b;
-	int err, n;
+	size_t xlen = len && in.p[len - 1] == '\0' ? len - 1 : len;
+	bool xdigits = xlen >= 1 && xlen <= 20;
+	u64 xv = 0x5a5a5a5aULL;
+	int err, xerr, n;
 
 	memcpy(val, in.p, len);
 	memcpy(z, in.p, len);
@@ -34,8 +44,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < len; i++)
 		if (val[i] < '0' || val[i] > '9')
 			digits = false;
+	for (i = 0; i < xlen; i++)
+		if (val[i] < '0' || val[i] > '9')
+			xdigits = false;
+
+	/* The parser the drivers run (len is a u32 in the kernel, too). */
+	xerr = xpv_xs_parse_uint(val, (u32)len, max, &xv);
+	if (xdigits) {
+		unsigned long long ref;
+
+		errno = 0;
+		ref = strtoull(z, NULL, 10);
+		if (errno == ERANGE || ref > max)
+			PROPERTY(xerr == -ERANGE && xv == 0x5a5a5a5aULL);
+		else
+			PROPERTY(xerr == 0 && xv == ref);
+	} else {
+		/*
+		 * Refused; -ERANGE when the digits before the garbage already
+		 * exceed @max (the parser stops at the first reason).
+		 */
+		PROPERTY((xerr == -EINVAL || xerr == -ERANGE) &&
+			 xv == 0x5a5a5a5aULL);
+	}
 
 	err = xpv_blkif_parse_u64(val, len, max, &v);
+	if (len && val[len - 1] != '\0')
+		PROPERTY((err == 0) == (xerr == 0) && (err || v == xv));
 	if (digits) {
 		unsigned long long ref;
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include "netif_proto.h"
+#include "netif_peer.h"
 #include "xen_layout.h"
 #include "kselftest_harness.h"
 
@@ -169,13 +170,7 @@ FIXTURE_TEARDOWN(tx)
 static bool tx_send(struct _test_data_tx *self,
 		    const struct xpv_netif_tx_request *slot, unsigned int n)
 {
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (!xpv_netif_tx_front_put_request(&self->fr, &slot[i]))
-			return false;
-	xpv_netif_tx_front_push_requests(&self->fr);
-	return true;
+	return netif_peer_tx_send(&self->fr, slot, n);
 }
 
 /*
@@ -929,19 +924,7 @@ FIXTURE_VARIANT_ADD(rx, index_wrap) {
 /* Front: post one request per free slot, id = slot. */
 static void rx_post(struct _test_data_rx *self)
 {
-	struct xpv_netif_rx_request req;
-
-	while (xpv_netif_rx_front_free(&self->fr)) {
-		u32 id = self->fr.r.req_prod_pvt & (NR_SLOTS - 1);
-
-		memset(&req, 0, sizeof(req));
-		req.id = (u16)id;
-		req.gref = 1000 + id;
-		if (xpv_netif_ids_take(&self->ids, id))
-			break;
-		xpv_netif_rx_front_put_request(&self->fr, &req);
-	}
-	xpv_netif_rx_front_push_requests(&self->fr);
+	netif_peer_rx_post(&self->fr, &self->ids);
 }
 
 FIXTURE_SETUP(rx)

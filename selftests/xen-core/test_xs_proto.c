@@ -6,28 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "xs_proto.h"
+#include "xs_daemon.h"
 #include "kselftest_harness.h"
-
-/* Play the daemon: put bytes into the response ring. */
-static void daemon_put(struct xenstore_domain_interface *intf,
-		       const void *data, unsigned int len)
-{
-	const char *p = data;
-	unsigned int i;
-
-	for (i = 0; i < len; i++)
-		intf->rsp[MASK_XENSTORE_IDX(intf->rsp_prod + i)] = p[i];
-	intf->rsp_prod += len;
-}
-
-static void daemon_put_msg(struct xenstore_domain_interface *intf, uint32_t type,
-			   uint32_t req_id, const void *body, uint32_t len)
-{
-	struct xsd_sockmsg h = { .type = type, .req_id = req_id, .len = len };
-
-	daemon_put(intf, &h, sizeof(h));
-	daemon_put(intf, body, len);
-}
 
 FIXTURE(ring) {
 	struct xenstore_domain_interface intf;
