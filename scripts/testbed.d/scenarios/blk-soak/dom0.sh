@@ -11,7 +11,7 @@
 #          x (ring order 0 with 2-level events | ring order 2 with FIFO)
 JOB_WAIT=90
 DISK='format=raw, vdev=xvda, access=rw, backendtype=phy, target=/dev/nullb0'
-SECS=${XPV_SOAK_SECS:-150}
+SECS=${XPV_SOAK_SECS:-120}
 TOTAL_JOBS=0 CONFIGS=0
 
 # soak_one NAME EXTRA SECONDS: one configuration.
