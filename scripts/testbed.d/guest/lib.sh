@@ -113,7 +113,7 @@ diag_watch() {
 			read -r p < "$f" 2> /dev/null || continue
 			case $p in *") D "*) echo "XPV-DIAG D-state: $p" ;; esac
 		done
-		dmesg | tail -n 30 | sed 's/^/XPV-DIAG dmesg: /'
+		dmesg -s 1048576 | tail -n 30 | sed 's/^/XPV-DIAG dmesg: /'
 		echo "XPV-DIAG end $v"
 	done
 }
