@@ -145,9 +145,9 @@ def main():
            "loadavg_1min_start": load0, "loadavg_1min_end": loadavg(),
            "elapsed_s": round(elapsed, 1),
            "all_runs_correct": not wrong, "configs": []}
-    print("\n%-5s %-5s %-16s %14s %22s %8s %16s  %s"
+    print("\n%-5s %-5s %-16s %14s %22s %8s %16s %7s  %s"
           % ("batch", "mode", "program", "median buf/s", "min-max buf/s",
-             "ours/x", "ratio range", "significance"))
+             "ours/x", "ratio range", "best/x", "significance"))
     verdicts = []
     for b in batches:
         for m in MODES:
@@ -162,6 +162,8 @@ def main():
                 r = rate[ref]
                 ratio = statistics.median(o) / statistics.median(r)
                 lo, hi = min(o) / max(r), max(o) / min(r)
+                # fastest sample of each: the least disturbed by the load
+                best = max(o) / max(r)
                 # spread wider than the gain: the worst-case ratio range
                 # reaches across 1.0
                 sig = "significant" if lo > 1 or hi < 1 else "not significant"
@@ -170,9 +172,10 @@ def main():
                                                          round(hi, 3)]
                 cfg["ratio_ours_over_%s_significant" % ref] = \
                     sig == "significant"
-                print("%-5d %-5s %-16s %14.0f %10.0f-%-11.0f %8.3f %7.3f-%-8.3f  %s"
+                cfg["ratio_ours_over_%s_best" % ref] = round(best, 3)
+                print("%-5d %-5s %-16s %14.0f %10.0f-%-11.0f %8.3f %7.3f-%-8.3f %7.3f  %s"
                       % (b, m, ref, statistics.median(r), min(r), max(r),
-                         ratio, lo, hi, sig))
+                         ratio, lo, hi, best, sig))
                 if b == batches[0]:
                     key = "ratio_ours_over_%s_%s" % (ref, m)
                     res[key] = round(ratio, 3)
