@@ -19,7 +19,7 @@
 
 #include "engine.h"
 
-static void usage(const char *argv0)
+static void print_usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s [--ring-size N (256)] [--run-cycles N (10000000)]\n"
@@ -106,10 +106,12 @@ int main(int argc, char **argv)
 	}
 	n = (double)p.nreq;
 	s = (double)r.t_rsp_ns / 1e9;
-	printf("ours %s slots %u batch %u %s exit-cycles %llu: %llu buffers in %.3f s (in-process), %.0f buf/s, notifications %.4f/%.4f per buffer, waits %.4f, ring full %.4f\n",
+	printf("ours %s slots %u batch %u %s exit-cycles %llu: ",
 	       kind_entry(p.kind), p.slots, p.batch,
-	       p.wait == WAIT_POLL ? "poll" : "event", exit_cycles,
-	       (unsigned long long)p.nreq, s, n / s,
+	       p.wait == WAIT_POLL ? "poll" : "event", exit_cycles);
+	printf("%llu buffers in %.3f s (in-process), %.0f buf/s, ",
+	       (unsigned long long)p.nreq, s, n / s);
+	printf("notifications %.4f/%.4f per buffer, waits %.4f, ring full %.4f\n",
 	       (double)r.front.notifies / n, (double)r.back.notifies / n,
 	       (double)(r.front.waits + r.back.waits) / n,
 	       (double)r.front.full / n);
@@ -124,6 +126,6 @@ int main(int argc, char **argv)
 	return 0;
 
 bad_usage:
-	usage(argv[0]);
+	print_usage(argv[0]);
 	return 2;
 }
