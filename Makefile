@@ -65,7 +65,7 @@ fuzz:
 		$(MAKE) -s -C $$d cov || rc=1; \
 	done; exit $$rc
 
-## bench     ring-throughput benchmark (figures, not pass/fail)
+## bench     ring-throughput benchmark, then beside tools/virtio/ringtest (figures, not pass/fail)
 bench:
 	@$(MAKE) -s -C selftests bench
 

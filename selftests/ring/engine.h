@@ -9,7 +9,9 @@
  *  - produce up to `batch` requests, push, and send an event when the push
  *    says the peer asked for one (EVENT mode) or on every push (ALWAYS);
  *  - when idle, sample the event counter, run the final check (which
- *    re-arms the event index) and only then wait (spin or sleep); with a
+ *    re-arms the event index) and only then wait (spin or sleep); in poll
+ *    mode (WAIT_POLL) send no event and arm nothing, just re-read the
+ *    ring (tools/virtio/ringtest's polling, for ring_anchor); with a
  *    grace, the final check first polls the peer's producer index up to
  *    `grace` times (*_final_check_grace() of ring.h) and arms only when
  *    that found nothing;
@@ -374,6 +376,16 @@ static inline bool vnet_b_put(struct vring_ctx *c, uint64_t seq)
 	__r;								\
 })
 
+/*
+ * Idle in poll mode (WAIT_POLL): no final check, no event index, no wait;
+ * the loop re-reads the ring at once, as ringtest's poll_used() and
+ * poll_avail() do (without --relax: no PAUSE).  The clock is read only
+ * every 64 Ki idle rounds.
+ * Return: 0 to go on, -1 on the overall timeout.
+ */
+#define ENG_POLL_IDLE(p, idle, t_start)					\
+	(!(++(idle) & 0xffff) && now_ns() - (t_start) > (p)->timeout_ns ? -1 : 0)
+
 #define ENGINE_DEFINE(K, ctx_t)						\
 static uint64_t K##_front_loop(struct eng *e, ctx_t *c,		\
 			       struct side_stats *st)			\
@@ -381,6 +393,7 @@ static uint64_t K##_front_loop(struct eng *e, ctx_t *c,		\
 	const struct eng_params *p = e->p;				\
 	uint64_t produced = 0, completed = 0, seq;			\
 	uint64_t t_start = now_ns();					\
+	unsigned int idle = 0;						\
 	int r;								\
 									\
 	while (completed < p->nreq) {					\
@@ -395,7 +408,8 @@ static uint64_t K##_front_loop(struct eng *e, ctx_t *c,		\
 			produced++;					\
 			n++;						\
 		}							\
-		if (n && (K##_f_push(c) || p->notify_always))		\
+		if (n && (K##_f_push(c) || p->notify_always) &&		\
+		    p->wait != WAIT_POLL)				\
 			evt_notify(&e->sh->to_back, st);		\
 		while ((r = K##_f_get(c, &seq)) > 0) {			\
 			if (seq != (completed & seq_mask(p->kind)))	\
@@ -411,6 +425,13 @@ static uint64_t K##_front_loop(struct eng *e, ctx_t *c,		\
 			continue;					\
 		if (atomic_load(&e->sh->abort))				\
 			break;						\
+		if (p->wait == WAIT_POLL) {				\
+			if (ENG_POLL_IDLE(p, idle, t_start)) {		\
+				st->errors++;				\
+				break;					\
+			}						\
+			continue;					\
+		}							\
 		if (ENG_IDLE(e, &e->sh->to_front, K##_f_final, c, st,	\
 			     t_start)) {				\
 			st->errors++;					\
@@ -426,6 +447,7 @@ static uint64_t K##_back_loop(struct eng *e, ctx_t *c,			\
 	const struct eng_params *p = e->p;				\
 	uint64_t done = 0, seq;						\
 	uint64_t t_start = now_ns();					\
+	unsigned int idle = 0;						\
 	int r = 0;							\
 									\
 	while (done < p->nreq) {					\
@@ -448,12 +470,20 @@ static uint64_t K##_back_loop(struct eng *e, ctx_t *c,			\
 			done += n;					\
 			if (done == p->nreq)				\
 				e->sh->t_req_end = now_ns();		\
-			if (K##_b_push(c) || p->notify_always)		\
+			if ((K##_b_push(c) || p->notify_always) &&	\
+			    p->wait != WAIT_POLL)			\
 				evt_notify(&e->sh->to_front, st);	\
 			continue;					\
 		}							\
 		if (atomic_load(&e->sh->abort))				\
 			break;						\
+		if (p->wait == WAIT_POLL) {				\
+			if (ENG_POLL_IDLE(p, idle, t_start)) {		\
+				st->errors++;				\
+				break;					\
+			}						\
+			continue;					\
+		}							\
 		if (ENG_IDLE(e, &e->sh->to_back, K##_b_final, c, st,	\
 			     t_start)) {				\
 			st->errors++;					\

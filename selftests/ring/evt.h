@@ -5,11 +5,19 @@
  * call, as a real notification is a hypercall); a waiter either spins on
  * the counter or sleeps in FUTEX_WAIT.  Works between threads and between
  * processes sharing a MAP_SHARED page.
+ *
+ * evt_exit_cycles, 0 unless a program sets it, is burnt (TSC cycles) before
+ * and after each notification and each sleeping wait: the simulated VM exit
+ * and entry of tools/virtio/ringtest (500 + 500 cycles around each eventfd
+ * write and read there), so that a comparison with it charges both alike.
  */
 #ifndef XPV_SELFTEST_EVT_H
 #define XPV_SELFTEST_EVT_H
 
 #include <linux/futex.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -21,7 +29,12 @@ struct evtchn {
 	_Alignas(64) _Atomic uint32_t seq;
 };
 
-enum wait_mode { WAIT_SPIN, WAIT_SLEEP };
+/*
+ * WAIT_POLL: no notifications and no event index at all; an idle side
+ * re-reads the ring until work appears (tools/virtio/ringtest without
+ * --sleep).  Only the engine's poll mode uses it.
+ */
+enum wait_mode { WAIT_SPIN, WAIT_SLEEP, WAIT_POLL };
 
 struct side_stats {
 	uint64_t notifies;	/* events sent */
@@ -52,6 +65,22 @@ static inline void cpu_relax(void)
 #endif
 }
 
+static uint64_t evt_exit_cycles;
+
+/* The simulated VM exit or entry around a notification or a wait. */
+static inline void evt_exit(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	uint64_t t;
+
+	if (!evt_exit_cycles)
+		return;
+	t = __rdtsc();
+	while (__rdtsc() - t < evt_exit_cycles)
+		;
+#endif
+}
+
 static inline uint32_t evt_seen(struct evtchn *e)
 {
 	return atomic_load_explicit(&e->seq, memory_order_acquire);
@@ -59,8 +88,10 @@ static inline uint32_t evt_seen(struct evtchn *e)
 
 static inline void evt_notify(struct evtchn *e, struct side_stats *st)
 {
+	evt_exit();
 	atomic_fetch_add_explicit(&e->seq, 1, memory_order_seq_cst);
 	syscall(SYS_futex, &e->seq, FUTEX_WAKE, 1, NULL, NULL, 0);
+	evt_exit();
 	st->notifies++;
 }
 
@@ -75,6 +106,8 @@ static inline int evt_wait(struct evtchn *e, uint32_t seen, enum wait_mode m,
 	unsigned int spins = 0;
 
 	st->waits++;
+	if (m == WAIT_SLEEP)
+		evt_exit();
 	while (evt_seen(e) == seen) {
 		if (m == WAIT_SPIN) {
 			cpu_relax();
@@ -99,6 +132,8 @@ static inline int evt_wait(struct evtchn *e, uint32_t seen, enum wait_mode m,
 				NULL, 0);
 		}
 	}
+	if (m == WAIT_SLEEP)
+		evt_exit();
 	return 0;
 }
 
