@@ -521,7 +521,7 @@ tb_meta() {
 # emulator_faults), else "guest dNvM at RIP ...".
 tb_triple_faults() {
 	{
-		tr -d '\r' < "$TB/console/hypervisor.log" 2>/dev/null
+		[ -f "$TB/console/hypervisor.log" ] && tr -d '\r' < "$TB/console/hypervisor.log"
 		echo "(XEN) xpv-testbed: ---"
 		xl dmesg 2>/dev/null | tr -d '\r'
 	} | awk '
@@ -600,11 +600,16 @@ tb_clean_xen_dumps() {
 		tb_fail "Xen's event-channel dump (xl debug-keys e) is not in xl dmesg (see $(basename "$f"))"
 	# "Event channel information for domain N:", and per port
 	# "s=2 ... d=N" (unbound, for N) or "s=3 ... d=N p=P" (interdomain).
-	bad=$(sed -n -e 's/.*Event channel information for domain \([0-9]*\):.*/domain \1 has event channels/p' \
-		-e 's/^(XEN) *\([0-9]*\) \[.*s=\([0-9]*\) .* d=\([0-9]*\).*/port \1 (state \2) of the domain above is bound to domain \3/p' "$f" |
-		awk -v keep="$keep" '{ id = $NF; if ($1 == "domain") id = $2; if (index(keep, " " id " ") == 0) print }')
-	# A port line names the domain it belongs to only through the header
-	# before it: print the header for context.
+	bad=$(awk -v keep="$keep" '
+		/Event channel information for domain [0-9]+:/ {
+			dom = $0; sub(/.*for domain /, "", dom); sub(/:.*/, "", dom)
+			if (index(keep, " " dom " ") == 0) print "domain " dom " still has event channels"
+			next }
+		/ s=[0-9]+ .* d=[0-9]+/ {
+			st = $0; sub(/.* s=/, "", st); sub(/ .*/, "", st)
+			d = $0; sub(/.* d=/, "", d); sub(/[^0-9].*/, "", d)
+			if (index(keep, " " d " ") == 0)
+				print "d" dom " port " $2 " (state " st ") is " (st == 2 ? "unbound for" : "bound to") " domain " d }' "$f")
 	if [ -n "$bad" ]; then
 		tb_fail "Xen still holds event channels of a domain that is gone (debug key e, $(basename "$f")): $(echo "$bad" | head -n 4 | tr '\n' ';')"
 	fi
