@@ -644,7 +644,7 @@ tb_clean_modules() {
 }
 
 tb_clean_check() {
-	local keep_names keep="" n id faults emu bad i log ok
+	local keep_names keep="" n id faults emu bad t0 log ok
 	[ -n "${TB_CLEAN_DONE:-}" ] && return 0
 	TB_CLEAN_DONE=1
 	tb_step dom0-clean
@@ -668,10 +668,12 @@ tb_clean_check() {
 	done
 	# Teardown is asynchronous (hotplug scripts, back ends closing, Xen
 	# freeing the domain): up to 20 s to settle.
-	for i in $(seq 100); do
+	t0=$(tb_now)
+	while :; do
 		bad=$(tb_clean_leftovers "$keep")
 		[ -z "$bad" ] && break
-		sleep 0.2
+		tb_expired "$t0" 20 && break
+		sleep 0.5
 	done
 	[ -z "$bad" ] || tb_fail "dom0 not clean: $(echo "$bad" | head -n 5 | tr '\n' ';')"
 	tb_clean_xen_dumps "$keep"
