@@ -566,7 +566,7 @@ tb_clean_leftovers() {
 	for t in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
 		for fid in $(xenstore-list "/local/domain/0/backend/$t" 2>/dev/null); do
 			[[ $keep == *" $fid "* ]] ||
-				echo "xenstore /local/domain/0/backend/$t/$fid left: $(xenstore-list "/local/domain/0/backend/$t/$fid" 2>/dev/null | tr '\n' ' ')"
+				echo "xenstore /local/domain/0/backend/$t/$fid left (devices: $(xenstore-list "/local/domain/0/backend/$t/$fid" 2>/dev/null | tr '\n' ' ' | sed 's/ $//; s/^$/none, an empty directory/'))"
 		done
 	done
 	# Back-end devices (the stock ones and ours) still bound in dom0; ours

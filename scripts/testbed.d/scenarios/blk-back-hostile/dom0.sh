@@ -192,6 +192,13 @@ ring_attack 51997 r
 
 tb_step unload
 rmmod xpv_blkback || tb_fail "rmmod xpv_blkback failed"
+# What the toolstack's path clean-up does after the last device of a
+# domain: no empty per-domain directories left behind (the framework's
+# dom0-clean check counts them).
+for d in /local/domain/0/backend/vbd/0 /local/domain/0/device/vbd; do
+	[ -z "$(xenstore-list "$d" 2>/dev/null)" ] || tb_fail "$d still has devices: $(xenstore-list "$d" | tr '\n' ' ')"
+	xenstore-rm "$d" 2>/dev/null
+done
 w=$(tb_kmsg_since load-backend | grep -E 'WARNING|BUG|Oops|leak' | head -n 3 | tr '\n' ' ')
 [ -z "$w" ] || tb_fail "kernel complaints in dom0: $w"
 xl list > /dev/null || tb_fail "the toolstack no longer answers"
