@@ -644,7 +644,7 @@ tb_clean_modules() {
 }
 
 tb_clean_check() {
-	local keep_names keep="" n id faults emu bad t0 log ok
+	local keep_names keep="" n id faults emu bad t0 first log ok
 	[ -n "${TB_CLEAN_DONE:-}" ] && return 0
 	TB_CLEAN_DONE=1
 	tb_step dom0-clean
@@ -669,12 +669,16 @@ tb_clean_check() {
 	# Teardown is asynchronous (hotplug scripts, back ends closing, Xen
 	# freeing the domain): up to 20 s to settle.
 	t0=$(tb_now)
+	first=""
 	while :; do
 		bad=$(tb_clean_leftovers "$keep")
 		[ -z "$bad" ] && break
+		[ -n "$first" ] || first=$bad
 		tb_expired "$t0" 20 && break
 		sleep 0.5
 	done
+	[ -z "$first" ] || [ -n "$bad" ] ||
+		tb_log "framework: teardown took $(tb_calc "$(tb_now) - $t0") s to settle; first seen: $(echo "$first" | head -n 3 | tr '\n' ';')"
 	[ -z "$bad" ] || tb_fail "dom0 not clean: $(echo "$bad" | head -n 5 | tr '\n' ';')"
 	tb_clean_xen_dumps "$keep"
 	tb_clean_modules
