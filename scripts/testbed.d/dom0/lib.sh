@@ -689,5 +689,5 @@ tb_clean_check() {
 	ok=$(tb_meta CLEAN_DMESG_OK)
 	[ -n "$ok" ] && [ -n "$bad" ] && bad=$(echo "$bad" | grep -v -E -- "$ok")
 	[ -z "$bad" ] || tb_fail "dom0 kernel complaints during the scenario: $(echo "$bad" | head -n 3 | tr '\n' ';')"
-	tb_log "framework: dom0 clean (no guest left${keep:+ but the declared$keep}, no back end, no loop device, Xen holds no event channel or grant of a gone domain, xpv modules unloaded, no kernel complaint; $(echo "$log" | wc -l) kernel-log lines checked)"
+	tb_log "framework: dom0 clean (no guest left${keep:+ but the declared$keep}, no back end, no loop device, Xen holds no event channel or grant of a gone domain, xpv modules unloaded, no kernel complaint; $(printf '%s' "$log" | grep -c .) kernel-log lines checked)"
 }
