@@ -5,7 +5,12 @@
 #   tb_step NAME               name the step that follows (the FAIL reason
 #                              starts with it)
 #   tb_fail REASON...          verdict FAIL "<step>: REASON", exit
-#   tb_pass                    verdict PASS (writes results.json), exit
+#   tb_pass                    the framework's dom0-clean checks
+#                              (tb_clean_check), then verdict PASS (writes
+#                              results.json), exit
+#   tb_kmsg_mark NAME, tb_kmsg_since NAME
+#                              mark dom0's kernel log / read what follows
+#                              the mark (never dmesg -c)
 #   tb_metric KEY VALUE UNIT   a figure for build/results/<scenario>.json
 #   tb_guest_create NAME [--kernel stock|xpv|FILE] [--vcpus N] [--memory MB]
 #                   [--disk MB]... [--vif] [--on-crash ACTION]
