@@ -608,7 +608,7 @@ tb_clean_xen_dumps() {
 	bad=$(awk -v keep="$keep" '
 		/Event channel information for domain [0-9]+:/ {
 			dom = $0; sub(/.*for domain /, "", dom); sub(/:.*/, "", dom)
-			if (index(keep, " " dom " ") == 0) print "domain " dom " still has event channels"
+			if (index(keep, " " dom " ") == 0) print "domain " dom " is still in Xen (not freed: a zombie)"
 			next }
 		/ s=[0-9]+ .* d=[0-9]+/ {
 			st = $0; sub(/.* s=/, "", st); sub(/ .*/, "", st)
@@ -628,7 +628,7 @@ tb_clean_xen_dumps() {
 	# entries "[0xREF]  MAPPER MFN PIN  GRANTEE GFN FLAGS".
 	bad=$(awk -v keep="$keep" '
 		/grant-table for remote d[0-9]+/ { t = $0; sub(/.*remote d/, "", t); sub(/[^0-9].*/, "", t); owner = t
-			if (index(keep, " " t " ") == 0) print "grant table of domain " t " still has mapped entries" }
+			if (index(keep, " " t " ") == 0) print "the grant table of domain " t " is still in Xen (not freed: a zombie)" }
 		/^\(XEN\) \[0x[0-9a-f]+\] / {
 			if (index(keep, " " $3 " ") == 0 || index(keep, " " $6 " ") == 0)
 				print "d" owner " ref " $2 " mapped by d" $3 " granted to d" $6 " (pin " $5 ")" }' "$f")
