@@ -5,7 +5,12 @@
 #   tb_step NAME               name the step that follows (the FAIL reason
 #                              starts with it)
 #   tb_fail REASON...          verdict FAIL "<step>: REASON", exit
-#   tb_pass                    verdict PASS (writes results.json), exit
+#   tb_pass                    the framework's dom0-clean checks
+#                              (tb_clean_check), then verdict PASS (writes
+#                              results.json), exit
+#   tb_kmsg_mark NAME, tb_kmsg_since NAME
+#                              mark dom0's kernel log / read what follows
+#                              the mark (never dmesg -c)
 #   tb_metric KEY VALUE UNIT   a figure for build/results/<scenario>.json
 #   tb_guest_create NAME [--kernel stock|xpv|FILE] [--vcpus N] [--memory MB]
 #                   [--disk MB]... [--vif] [--on-crash ACTION]
@@ -90,9 +95,15 @@ tb_write_results() {
 }
 
 tb_pass() {
+	local note
 	tb_write_results
-	tb_log "PASS"
-	tb_verdict "PASS"
+	# The framework's own checks (tb_clean_check below): whatever the
+	# scenario asserted, it must also have left dom0 clean. A failure here
+	# is the scenario's FAIL (step "dom0-clean").
+	tb_clean_check
+	note=$(cat /tmp/tb-clean-note 2>/dev/null)
+	tb_log "PASS${note:+ ($note)}"
+	tb_verdict "PASS${note:+ ($note)}"
 	exit 0
 }
 
@@ -561,4 +572,220 @@ tb_wait_vbd_gone() {
 		sleep 0.2
 	done
 	tb_fail "the vbd backend of domain $1 is still in xenstore $2 s after the guest was destroyed"
+}
+
+# Marks in dom0's kernel log. The log is never cleared during a scenario
+# (the framework checks it from the scenario's start, see tb_clean_check):
+# a step that wants "what the kernel said since X" marks X and reads on
+# from the mark, which also survives the ring buffer wrapping elsewhere.
+#   tb_kmsg_mark NAME    write "xpv-testbed: mark NAME" to /dev/kmsg
+#   tb_kmsg_since NAME   the kernel log after the last such mark (status 1
+#                        and nothing when the mark is not in the log)
+tb_kmsg_mark() { echo "xpv-testbed: mark $1" > /dev/kmsg; }
+
+tb_kmsg_since() {
+	dmesg | awk -v m="xpv-testbed: mark $1" '
+		{ i = index($0, m) }
+		i && i + length(m) - 1 == length($0) { found = 1; n = 0; next }
+		found { line[++n] = $0 }
+		END { for (i = 1; i <= n; i++) print line[i]; exit !found }'
+}
+
+# tb_meta VAR: the value of VAR in the scenario's meta (empty if unset).
+tb_meta() {
+	(
+		# shellcheck disable=SC1090
+		[ -f "$TBD/scenarios/$SCENARIO/meta" ] && . "$TBD/scenarios/$SCENARIO/meta" > /dev/null 2>&1
+		eval "printf '%s' \"\${$1:-}\""
+	)
+}
+
+# ---------------------------------------------------------------------
+# The framework's end-of-scenario checks (issue 13), run by tb_pass after
+# the scenario's own checks passed and before the PASS verdict: dom0 must
+# be left clean, whatever the scenario did. A scenario's meta may declare
+# what it leaves on purpose, each with a comment saying why:
+#   CLEAN_KEEP_DOMAINS="NAME..."  guests left running (their xenstore,
+#                                 back ends and Xen state are then allowed)
+#   CLEAN_KEEP_LOOPS=1            loop devices left attached
+#   CLEAN_DMESG_OK='ERE'          dom0 kernel-log lines that match are not
+#                                 complaints (a deliberately provoked WARN)
+# ---------------------------------------------------------------------
+
+# The guest triple faults Xen logged (Xen's console: xenconsoled's
+# hypervisor.log, complete, and xl dmesg, the latest), one line each:
+# "emulator dNvM at Xen RIP ..." when the dumped state is Xen's own (the
+# QEMU SVM fault, docs/testbed.md; same test as scripts/testbed's
+# emulator_faults), else "guest dNvM at RIP ...".
+tb_triple_faults() {
+	{
+		[ -f "$TB/console/hypervisor.log" ] && tr -d '\r' < "$TB/console/hypervisor.log"
+		echo "(XEN) xpv-testbed: ---"
+		xl dmesg 2>/dev/null | tr -d '\r'
+	} | awk '
+		function flush() { if (who != "") print "guest " who " (no RIP in the dump)"; who = "" }
+		/xpv-testbed: ---/ { flush(); n = 0; next }
+		/^\(XEN\) d[0-9]+v[0-9]+ Triple fault/ {
+			flush()
+			who = $0; sub(/^.*\(XEN\) /, "", who); sub(/ Triple fault.*/, "", who); n = 8; next }
+		n > 0 && /RIP:/ {
+			n = 0
+			rip = $0; sub(/^.*RIP: +/, "", rip)
+			if ($0 ~ /^\(XEN\) RIP: +e008:\[<ffff82d0/)
+				print "emulator " who " at Xen RIP " rip
+			else
+				print "guest " who " at RIP " rip
+			who = ""
+			next }
+		n > 0 { n--; if (n == 0) flush() }
+		END { flush() }' | sort -u
+}
+
+# What is left of guests, one reason per line (nothing when clean).
+# $1: the domain ids allowed to exist (besides 0).
+tb_clean_leftovers() {
+	local keep=" $1 " line name id t fid d
+	# xl list: Domain-0 and the declared ones, no (null) zombie.
+	while read -r name id _; do
+		[ "$id" = 0 ] && continue
+		case $name in
+		"(null)") echo "zombie domain $id ((null) in xl list: something still holds its memory)" ;;
+		*) [[ $keep == *" $id "* ]] || echo "domain $name (id $id) still exists" ;;
+		esac
+	done < <(xl list 2>/dev/null | tail -n +2)
+	# Xenstore: no directory of a domain that is gone.
+	for d in /local/domain /libxl; do
+		for id in $(xenstore-list "$d" 2>/dev/null); do
+			[ "$id" = 0 ] || [[ $keep == *" $id "* ]] || echo "xenstore $d/$id left"
+		done
+	done
+	# Back-end nodes (vbd, vif, qdisk, console, any type) of a front end
+	# that is gone; domain 0 as a front end (blk-back-hostile) included.
+	for t in $(xenstore-list /local/domain/0/backend 2>/dev/null); do
+		for fid in $(xenstore-list "/local/domain/0/backend/$t" 2>/dev/null); do
+			[[ $keep == *" $fid "* ]] ||
+				echo "xenstore /local/domain/0/backend/$t/$fid left (devices: $(xenstore-list "/local/domain/0/backend/$t/$fid" 2>/dev/null | tr '\n' ' ' | sed 's/ $//; s/^$/none, an empty directory/'))"
+		done
+	done
+	# Back-end devices (the stock ones and ours) still bound in dom0; ours
+	# count the persistent grants they hold.
+	for d in /sys/bus/xen-backend/devices/*; do
+		[ -e "$d" ] || continue
+		line=${d##*/}
+		fid=${line#*-}
+		fid=${fid%%-*}
+		[[ $keep == *" $fid "* ]] && continue
+		echo "back-end device $line still in dom0 (driver $(basename "$(readlink "$d/driver" 2>/dev/null)")$([ -r "$d/pgnt_count" ] && echo ", $(cat "$d/pgnt_count") persistent grants mapped"))"
+	done
+	# Loop devices (the block hotplug script's, or a scenario's own).
+	if [ -z "$(tb_meta CLEAN_KEEP_LOOPS)" ]; then
+		line=$(losetup -a 2>/dev/null | tr '\n' ';')
+		[ -z "$line" ] || echo "loop devices still attached: $line"
+	fi
+	return 0
+}
+
+# Xen's own view: debug key e (event channels) and g (grant tables, active
+# entries only) must name no domain outside $1 (plus 0). The dumps are kept
+# in dom0-clean-evtchn.txt and dom0-clean-gnttab.txt.
+tb_clean_xen_dumps() {
+	local keep=" 0 $1 " f bad
+	f=$TB/dom0-clean-evtchn.txt
+	xl debug-keys e > /dev/null 2>&1 || tb_fail "xl debug-keys e failed"
+	xl dmesg 2>/dev/null | tr -d '\r' |
+		awk '/dumping event-channel info/ { n = 0; f = 1 } f { l[++n] = $0 } END { for (i = 1; i <= n; i++) print l[i] }' > "$f"
+	grep -q 'Event channel information for domain 0:' "$f" ||
+		tb_fail "Xen's event-channel dump (xl debug-keys e) is not in xl dmesg (see $(basename "$f"))"
+	# "Event channel information for domain N:", and per port
+	# "s=2 ... d=N" (unbound, for N) or "s=3 ... d=N p=P" (interdomain).
+	bad=$(awk -v keep="$keep" '
+		/Event channel information for domain [0-9]+:/ {
+			dom = $0; sub(/.*for domain /, "", dom); sub(/:.*/, "", dom)
+			if (index(keep, " " dom " ") == 0) print "domain " dom " is still in Xen (not freed: a zombie)"
+			next }
+		/ s=[0-9]+ .* d=[0-9]+/ {
+			st = $0; sub(/.* s=/, "", st); sub(/ .*/, "", st)
+			d = $0; sub(/.* d=/, "", d); sub(/[^0-9].*/, "", d)
+			if (index(keep, " " d " ") == 0)
+				print "d" dom " port " $2 " (state " st ") is " (st == 2 ? "unbound for" : "bound to") " domain " d }' "$f")
+	if [ -n "$bad" ]; then
+		tb_fail "Xen still holds event channels of a domain that is gone (debug key e, $(basename "$f")): $(echo "$bad" | head -n 4 | tr '\n' ';')"
+	fi
+	f=$TB/dom0-clean-gnttab.txt
+	xl debug-keys g > /dev/null 2>&1 || tb_fail "xl debug-keys g failed"
+	xl dmesg 2>/dev/null | tr -d '\r' |
+		awk '/gnttab_usage_print_all \[/ { n = 0; f = 1 } f { l[++n] = $0 } /gnttab_usage_print_all \] done/ { f = 0 } END { for (i = 1; i <= n; i++) print l[i] }' > "$f"
+	grep -q 'gnttab_usage_print_all \] done' "$f" ||
+		tb_fail "Xen's grant-table dump (xl debug-keys g) is not in xl dmesg (see $(basename "$f"))"
+	# "grant-table for remote dN" (N's table has entries mapped) and its
+	# entries "[0xREF]  MAPPER MFN PIN  GRANTEE GFN FLAGS".
+	bad=$(awk -v keep="$keep" '
+		/grant-table for remote d[0-9]+/ { t = $0; sub(/.*remote d/, "", t); sub(/[^0-9].*/, "", t); owner = t
+			if (index(keep, " " t " ") == 0) print "the grant table of domain " t " is still in Xen (not freed: a zombie)" }
+		/^\(XEN\) \[0x[0-9a-f]+\] / {
+			if (index(keep, " " $3 " ") == 0 || index(keep, " " $6 " ") == 0)
+				print "d" owner " ref " $2 " mapped by d" $3 " granted to d" $6 " (pin " $5 ")" }' "$f")
+	[ -z "$bad" ] ||
+		tb_fail "Xen still has grants of a domain that is gone mapped (debug key g, $(basename "$f")): $(echo "$bad" | head -n 4 | tr '\n' ';')"
+}
+
+tb_clean_modules() {
+	local i m left=""
+	for i in 1 2 3 4; do
+		left=$(lsmod | awk 'NR > 1 && $1 ~ /^xpv/ { print $1 }')
+		[ -n "$left" ] || return 0
+		for m in $left; do
+			rmmod "$m" 2> /tmp/tb-rmmod.err && tb_log "framework: rmmod $m"
+		done
+	done
+	tb_fail "our modules do not unload: $(lsmod | awk 'NR > 1 && $1 ~ /^xpv/ { printf "%s (used by %s %s) ", $1, $3, $4 }')$(tr '\n' ' ' < /tmp/tb-rmmod.err)"
+}
+
+tb_clean_check() {
+	local keep_names keep="" n id faults emu bad t0 first log ok
+	[ -n "${TB_CLEAN_DONE:-}" ] && return 0
+	TB_CLEAN_DONE=1
+	tb_step dom0-clean
+	: > /tmp/tb-clean-note
+	# A triple fault of a guest is never a pass: Xen's action for it is a
+	# reboot, which a reboot step cannot tell from the real thing. The
+	# emulator's fault (Xen's own RIP) is not the code under test: a note.
+	faults=$(tb_triple_faults)
+	bad=$(echo "$faults" | sed -n 's/^guest //p')
+	[ -z "$bad" ] || tb_fail "guest triple fault in Xen's log: $(echo "$bad" | head -n 3 | tr '\n' ';')"
+	emu=$(echo "$faults" | sed -n 's/^emulator //p')
+	if [ -n "$emu" ]; then
+		echo "passed despite a QEMU SVM fault (a guest restarted by Xen, docs/testbed.md): $(echo "$emu" | head -n 2 | tr '\n' ';')" > /tmp/tb-clean-note
+		tb_log "framework: QEMU SVM fault(s): $emu"
+	fi
+	keep_names=$(tb_meta CLEAN_KEEP_DOMAINS)
+	for n in $keep_names; do
+		id=$(tb_domid "$n")
+		[ -n "$id" ] || tb_fail "meta says $n is left running (CLEAN_KEEP_DOMAINS), but it does not exist"
+		keep="$keep $id"
+	done
+	# Teardown is asynchronous (hotplug scripts, back ends closing, Xen
+	# freeing the domain): up to 20 s to settle.
+	t0=$(tb_now)
+	first=""
+	while :; do
+		bad=$(tb_clean_leftovers "$keep")
+		[ -z "$bad" ] && break
+		[ -n "$first" ] || first=$bad
+		tb_expired "$t0" 20 && break
+		sleep 0.5
+	done
+	[ -z "$first" ] || [ -n "$bad" ] ||
+		tb_log "framework: teardown took $(tb_calc "$(tb_now) - $t0") s to settle; first seen: $(echo "$first" | head -n 3 | tr '\n' ';')"
+	[ -z "$bad" ] || tb_fail "dom0 not clean: $(echo "$bad" | head -n 5 | tr '\n' ';')"
+	tb_clean_xen_dumps "$keep"
+	tb_clean_modules
+	# dom0's kernel log since the scenario started (boot.sh's mark).
+	log=$(tb_kmsg_since scenario-start) ||
+		tb_fail "dom0's kernel log no longer has the scenario-start mark (cleared with dmesg -c, or overflowed): its complaints cannot be checked"
+	bad=$(echo "$log" | grep -E '(^|[^A-Za-z_])(WARNING|BUG)([^A-Za-z_]|$)|Oops|Call Trace|refcount_t|KASAN')
+	ok=$(tb_meta CLEAN_DMESG_OK)
+	[ -n "$ok" ] && [ -n "$bad" ] && bad=$(echo "$bad" | grep -v -E -- "$ok")
+	[ -z "$bad" ] || tb_fail "dom0 kernel complaints during the scenario: $(echo "$bad" | head -n 3 | tr '\n' ';')"
+	tb_log "framework: dom0 clean (no guest left${keep:+ but the declared$keep}, no back end, no loop device, Xen holds no event channel or grant of a gone domain, xpv modules unloaded, no kernel complaint; $(printf '%s' "$log" | grep -c .) kernel-log lines checked)"
 }

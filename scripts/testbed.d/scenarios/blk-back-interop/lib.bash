@@ -66,7 +66,7 @@ tb_step load-backend
 if lsmod | grep -q '^xen_blkback '; then
 	rmmod xen_blkback || tb_fail "cannot unload the stock xen_blkback"
 fi
-dmesg -c > /dev/null
+tb_kmsg_mark load-backend
 tb_load_xpv_modules xpv_compat xpv-blkback
 lsmod | grep -q '^xpv_blkback ' || tb_fail "xpv_blkback is not loaded"
 
@@ -307,6 +307,6 @@ while [ "$(xl list | wc -l)" != 2 ]; do
 	sleep 0.1
 done
 rmmod xpv_blkback || tb_fail "rmmod xpv_blkback failed (still in use?)"
-w=$(dmesg | grep -E 'WARNING|BUG|Oops|leak' | head -n 3 | tr '\n' ' ')
+w=$(tb_kmsg_since load-backend | grep -E 'WARNING|BUG|Oops|leak' | head -n 3 | tr '\n' ' ')
 [ -z "$w" ] || tb_fail "kernel complaints in dom0: $w"
 tb_pass

@@ -4,10 +4,10 @@
 
 tb_step load
 [ -f "$TBIN/modules/xpv_compat.ko" ] || tb_fail "build/modules/xpv_compat.ko was not staged"
-dmesg -c > /dev/null
+tb_kmsg_mark load
 insmod "$TBIN/modules/xpv_compat.ko" selftest=1 ||
 	tb_fail "insmod xpv_compat.ko failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
-log=$(dmesg)
+log=$(tb_kmsg_since load) || tb_fail "the kernel-log mark 'load' is gone"
 echo "$log" | grep 'xpv_compat' >&2
 
 tb_step banner
@@ -31,7 +31,7 @@ xenstore-exists /local/domain/0/data/xpv-selftest 2>/dev/null &&
 
 tb_step unload
 rmmod xpv_compat || tb_fail "rmmod xpv_compat failed"
-dmesg | grep -qiE 'BUG|WARNING|Oops' && tb_fail "kernel warning after unload: $(dmesg | grep -iE 'BUG|WARNING|Oops' | head -n 2 | tr '\n' ' ')"
+tb_kmsg_since load | grep -qiE 'BUG|WARNING|Oops' && tb_fail "kernel warning after unload: $(tb_kmsg_since load | grep -iE 'BUG|WARNING|Oops' | head -n 2 | tr '\n' ' ')"
 
 tb_step toolstack-alive
 xl list > /dev/null || tb_fail "xl list fails after unload"

@@ -47,6 +47,12 @@ tb_log "events on both CPUs: $line"
 if [ "$K" = xpv ]; then
 	tb_step cpu-hotplug
 	tb_wait_console $G 'XPV-OK cpu-hotplug ' 60
+	# Our kernel must do it: a guest that skipped (no xpv module
+	# parameters, no CPU-hotplug sysfs file) fails here.
+	case $TB_LINE in
+	*skipped*) tb_fail "our kernel skipped the CPU-hotplug step: $TB_LINE" ;;
+	esac
+	[ "$(tb_field online)" = 0-1 ] || tb_fail "after CPU1 went offline and back, online is '$(tb_field online)', want 0-1"
 	tb_log "CPU1 offline and back: ${TB_LINE#*cpu-hotplug }"
 fi
 

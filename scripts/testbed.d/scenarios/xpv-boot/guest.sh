@@ -34,6 +34,8 @@ step cpu-hotplug
 # control block are kept, the timer VIRQ is bound again); it must take
 # events again.
 if [ -e /sys/module/xpv/parameters/selftest ]; then
+	[ -e /sys/devices/system/cpu/cpu1/online ] ||
+		fail "no /sys/devices/system/cpu/cpu1/online: CPU1 cannot go offline (CPU hotplug missing?)"
 	echo 0 > /sys/devices/system/cpu/cpu1/online || fail "cannot take CPU1 offline"
 	on=$(cat /sys/devices/system/cpu/online)
 	[ "$on" = 0 ] || fail "CPU1 went offline, yet online=$on"
