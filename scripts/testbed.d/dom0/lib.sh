@@ -367,6 +367,7 @@ tb_guest_create() {
 		cat "$TB/guests/$name.create.log" >&2
 		tb_fail "xl create $name failed: $(tail -n 3 "$TB/guests/$name.create.log" | tr '\n' ' ')"
 	fi
+	echo "$kernel" > "$TB_GUESTS/dom-$(tb_domid "$name").kernel"
 	tb_log "created $name as domain $(tb_domid "$name")"
 }
 
@@ -622,7 +623,16 @@ tb_triple_faults() {
 		[ -f "$TB/console/hypervisor.log" ] && tr -d '\r' < "$TB/console/hypervisor.log"
 		echo "(XEN) xpv-testbed: ---"
 		xl dmesg 2>/dev/null | tr -d '\r'
-	} | awk '
+	} | awk -v pios="$TBIN/stock-pio-next.txt" -v kinds="$TB_GUESTS" '
+		BEGIN {
+			while ((getline a < pios) > 0) pio[a] = 1
+			cmd = "cd " kinds " 2>/dev/null && grep -H . dom-*.kernel 2>/dev/null"
+			while ((cmd | getline a) > 0) {
+				split(a, f, ":"); d = f[1]; sub(/^dom-/, "", d); sub(/\.kernel$/, "", d)
+				kern[d] = f[2]
+			}
+			close(cmd)
+		}
 		function flush() { if (who != "") print "guest " who " (no RIP in the dump)"; who = "" }
 		/xpv-testbed: ---/ { flush(); n = 0; next }
 		/^\(XEN\) d[0-9]+v[0-9]+ Triple fault/ {
@@ -631,8 +641,12 @@ tb_triple_faults() {
 		n > 0 && /RIP:/ {
 			n = 0
 			rip = $0; sub(/^.*RIP: +/, "", rip)
+			addr = rip; sub(/^.*\[</, "", addr); sub(/>.*/, "", addr)
+			dom = who; sub(/^d/, "", dom); sub(/v.*/, "", dom)
 			if ($0 ~ /^\(XEN\) RIP: +e008:\[<ffff82d0/)
 				print "emulator " who " at Xen RIP " rip
+			else if (kern[dom] == "stock" && (addr in pio))
+				print "emulator " who " at RIP " rip " (stock kernel, right after a port I/O instruction Xen emulated)"
 			else
 				print "guest " who " at RIP " rip
 			who = ""
