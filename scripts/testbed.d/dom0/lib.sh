@@ -184,18 +184,6 @@ tb_console_since_mark() {
 	tail -n +$((n + 1)) "$f" 2>/dev/null | cut -d' ' -f2- | tr -d '\r'
 }
 
-# tb_wait_console_quiet NAME TEXT TIMEOUT: whether a line containing TEXT
-# arrived on NAME's console since tb_console_mark NAME within TIMEOUT s.
-# Never fails the scenario (for diagnostics).
-tb_wait_console_quiet() {
-	local i
-	for i in $(seq $(($3 * 2))); do
-		tb_console_since_mark "$1" | grep -q -F -- "$2" && return 0
-		sleep 0.5
-	done
-	return 1
-}
-
 tb_console_tail() {
 	local f
 	f=$(tb_console "$1")
@@ -241,19 +229,16 @@ tb_diag_guest() {
 	f=$TB/diag-$name.txt
 	kind=$(cat "$TB_GUESTS/$name.kernel" 2>/dev/null)
 	map=$TBIN/kernels/${kind:-stock}-System.map
-	# First what the guest says itself: its diag_watch prints the block
-	# rings' indices, D-state tasks and its kernel log tail; then the
-	# blocked tasks (sysrq w), printed now that its console level is up.
-	TB_DIAG_SEQ=$(( ${TB_DIAG_SEQ:-0} + 1 ))
+	# The blocked tasks (sysrq w) on the guest's console; then what the
+	# console says since (the front end's stall lines are at KERN_ERR).
 	tb_console_mark "$name"
-	xenstore-write "/local/domain/$id/data/diag" "$TB_DIAG_SEQ" 2>/dev/null
-	tb_wait_console_quiet "$name" "XPV-DIAG end $TB_DIAG_SEQ" 15 ||
-		tb_log "$name: no answer from its diag_watch in 15 s (guest user space stuck?)"
 	timeout 10 xl sysrq "$name" w > /dev/null 2>&1
 	sleep 3
 	{
-		echo "== $name (domain $id, kernel ${kind:-?}): what the guest printed for the diagnostics (XPV-DIAG, sysrq w)"
+		echo "== $name (domain $id, kernel ${kind:-?}): the guest's console after sysrq w"
 		tb_console_since_mark "$name"
+		echo "== the guest's block rings at its front end's last stall report (xpv-blkfront)"
+		grep -a 'outstanding for over' "$(tb_console "$name")" 2>/dev/null | tail -n 4 | tr -d '\r'
 		echo "== xl list"
 		xl list "$name" 2>&1
 		for v in $(seq 0 $(( $(xl list "$name" 2>/dev/null | awk 'NR == 2 { print $4 }') - 1 ))); do
@@ -274,19 +259,18 @@ tb_diag_guest() {
 		xl dmesg 2>&1 | tail -n 700
 	} > "$f" 2>&1
 	tb_log "diagnostics of $name in $(basename "$f"):"
-	grep -E "XPV-DIAG ring|XPV-DIAG D-state|^== |RIP|rip:|Call Trace|^ *\[<|^ *ffffffff" "$f" | head -n 60 >&2
+	grep -E "outstanding for over|^== |RIP|rip:|Call Trace|^ *\[<|^ *ffffffff" "$f" | head -n 60 >&2
 	return 0
 }
 
-# The block rings' state from NAME's last diagnostics (XPV-DIAG ring lines
-# of our front end's ring_state), on one line for a FAIL reason; empty for
-# a kernel without them.
+# The block rings' state from NAME's front end's last stall report (our
+# blkfront logs a request outstanding past its timeout with its ring's
+# indices, at KERN_ERR), on one line for a FAIL reason; empty when there
+# was none.
 tb_diag_rings() {
-	local f=$TB/diag-$1.txt
-	[ -f "$f" ] || return 0
-	grep -a -o 'XPV-DIAG ring .*' "$f" | head -n 4 |
-		sed -e 's/^XPV-DIAG ring [^ ]*\/\([^/ ]*\): /\1 /' | tr '\n' '|' |
-		sed -e 's/|$//' -e 's/^/; rings: /'
+	local line
+	line=$(grep -a 'outstanding for over' "$(tb_console "$1")" 2>/dev/null | tail -n 1 | tr -d '\r')
+	[ -n "$line" ] && printf '; last stall report: %s' "${line#*: }"
 	return 0
 }
 

@@ -87,37 +87,6 @@ xs_wait() {
 	done
 }
 
-# diag_watch: runs in the background for the guest's whole life, reading
-# data/diag every 2 s (one xenstore-read, as xs_wait does). Each new value
-# dom0 writes there (tb_diag_guest): raise the console log level (so the
-# blocked-task dump of the "xl sysrq w" that follows reaches the console),
-# print every block front end's ring state (our ring_state sysfs file), the
-# tasks in uninterruptible sleep and the tail of the kernel log as
-# "XPV-DIAG ..." lines, and end with "XPV-DIAG end <value>".
-diag_watch() {
-	local last="" v f p
-	while :; do
-		sleep 2
-		v=$(xs_read data/diag 2> /dev/null) || continue
-		[ "$v" != "$last" ] || continue
-		last=$v
-		dmesg -n 7
-		echo "XPV-DIAG begin $v"
-		for f in /sys/bus/xpv-frontend/devices/*/ring_state; do
-			[ -f "$f" ] || continue
-			while IFS= read -r p; do
-				echo "XPV-DIAG ring ${f%/ring_state}: $p"
-			done < "$f"
-		done
-		for f in /proc/[0-9]*/stat; do
-			read -r p < "$f" 2> /dev/null || continue
-			case $p in *") D "*) echo "XPV-DIAG D-state: $p" ;; esac
-		done
-		dmesg -s 1048576 | tail -n 30 | sed 's/^/XPV-DIAG dmesg: /'
-		echo "XPV-DIAG end $v"
-	done
-}
-
 fpu_sum() {
 	awk -v n="$1" 'BEGIN { s = 0; for (i = 1; i <= n; i++) s += (i % 7 + 0.1) / (i + 0.3); printf "%.17g\n", s }'
 }
