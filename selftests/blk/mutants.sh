@@ -9,8 +9,6 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=$here/../../drivers/block/xen-blk/blkif_proto.c
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 mutants=(
 	'last >= XPV_BLKIF_SECTORS_PER_PAGE@@last > XPV_BLKIF_SECTORS_PER_PAGE'
@@ -40,33 +38,5 @@ mutants=(
 	'if (d->physical_sector_size % ss)@@if (false)'
 )
 
-caught=0 missed=0
-for m in "${mutants[@]}"; do
-	old=${m%%@@*} new=${m#*@@}
-	if ! grep -qF -- "$old" "$src"; then
-		echo "FAIL mutant no longer applies (update the list): $old"
-		missed=$((missed + 1))
-		continue
-	fi
-	out=$work/out
-	mkdir -p "$out"
-	OLD=$old NEW=$new python3 -c '
-import os, sys
-s = open(sys.argv[1]).read()
-s = s.replace(os.environ["OLD"], os.environ["NEW"], 1)
-open(sys.argv[2], "w").write(s)' "$src" "$work/mutant.c"
-	if ! make -s -C "$here" OUTPUT="$out" PROTO_SRC="$work/mutant.c" \
-		"$out/blkif_test" >/dev/null 2>&1; then
-		echo "FAIL mutant does not build: $old"
-		missed=$((missed + 1))
-	elif timeout 120 "$out/blkif_test" >/dev/null 2>&1; then
-		echo "FAIL mutant survived: $old"
-		missed=$((missed + 1))
-	else
-		echo "PASS mutant caught: $old"
-		caught=$((caught + 1))
-	fi
-	rm -f "$out/blkif_test"
-done
-echo "mutants: $caught caught, $missed survived"
-[ "$missed" -eq 0 ]
+. "$here/../mutants.bash"
+run_mutants "$src" blkif_test "${mutants[@]}"
