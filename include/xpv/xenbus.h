@@ -21,6 +21,7 @@
 #include <xen/interface/grant_table.h>
 #include <xen/interface/event_channel.h>
 #include <xen/interface/io/xenbus.h>
+#include <linux/interrupt.h>
 #include <xpv/xenstore.h>
 
 /* Largest ring a frontend may grant with xpv_xenbus_grant_ring(). */
@@ -122,6 +123,77 @@ void xpv_xenbus_unmap_ring(struct xpv_xenbus_device *dev, void *vaddr);
 int xpv_xenbus_alloc_evtchn(struct xpv_xenbus_device *dev,
 			    evtchn_port_t *port);
 int xpv_xenbus_free_evtchn(struct xpv_xenbus_device *dev, evtchn_port_t port);
+
+/*
+ * Ring endpoints: what every split driver (blk, net) does with a shared
+ * ring and its event channel, written once (drivers/xen/xenbus_ring.c,
+ * compiled into both providers on top of the calls above).
+ *
+ * Key names are the driver's ("ring-ref" for blkif, "tx-ring-ref" and
+ * "rx-ring-ref" for netif; "event-channel", "event-channel-tx", ...).
+ * @dir is the per-queue directory from xpv_xenbus_queue_dir(): "" or
+ * "queue-N/", relative to our node (front end) or the other end's node
+ * (back end).
+ */
+
+/**
+ * struct xpv_front_ring - ring pages a front end grants to its back end
+ * @pages: first of 1 << @order pages (split: each is freed on its own)
+ * @sring: their kernel address, zeroed at allocation
+ * @order: log2 of the page count (0..XPV_XENBUS_MAX_RING_ORDER)
+ * @gref: one grant per page, 0 where not granted
+ */
+struct xpv_front_ring {
+	struct page *pages;
+	void *sring;
+	unsigned int order;
+	grant_ref_t gref[XPV_XENBUS_MAX_RING_PAGES];
+};
+
+#define XPV_XENBUS_MAX_RING_ORDER	4
+
+/**
+ * struct xpv_ring_evtchn - an event channel bound to an irq
+ * @port: our port, 0 when none
+ * @irq: the irq it is bound to, 0 when not bound
+ */
+struct xpv_ring_evtchn {
+	evtchn_port_t port;
+	int irq;
+};
+
+int xpv_front_ring_alloc(struct xpv_xenbus_device *dev,
+			 struct xpv_front_ring *ring, unsigned int order);
+void xpv_front_ring_free(struct xpv_front_ring *ring);
+int xpv_front_ring_publish(struct xpv_xbt t, struct xpv_xenbus_device *dev,
+			   const char *dir, const char *key,
+			   const struct xpv_front_ring *ring, bool order_keys);
+int xpv_front_evtchn_bind(struct xpv_xenbus_device *dev,
+			  struct xpv_ring_evtchn *ev, irq_handler_t handler,
+			  const char *name, void *data);
+int xpv_front_evtchn_publish(struct xpv_xbt t, struct xpv_xenbus_device *dev,
+			     const char *dir, const char *key,
+			     const struct xpv_ring_evtchn *ev);
+
+int xpv_back_ring_map(struct xpv_xenbus_device *dev, const char *dir,
+		      const char *key, unsigned int order, bool order_keys,
+		      void **vaddr);
+void xpv_back_ring_unmap(struct xpv_xenbus_device *dev, void **vaddr);
+int xpv_back_evtchn_bind(struct xpv_xenbus_device *dev, const char *dir,
+			 const char *key, struct xpv_ring_evtchn *ev,
+			 irq_handler_t handler, const char *name, void *data);
+
+void xpv_ring_evtchn_close(struct xpv_xenbus_device *dev,
+			   struct xpv_ring_evtchn *ev, void *data);
+
+/* Key readers and names shared by every driver. */
+int xpv_xenbus_queue_dir(char *buf, size_t size, unsigned int nr_queues,
+			 unsigned int index);
+int xpv_xenbus_read_opt(struct xpv_xenbus_device *dev, const char *base,
+			const char *dir, const char *key, u64 max, u64 def,
+			u64 *val);
+bool xpv_xenbus_read_flag(struct xpv_xenbus_device *dev, const char *base,
+			  const char *dir, const char *key);
 
 __printf(3, 4)
 void xpv_xenbus_dev_error(struct xpv_xenbus_device *dev, int err,
