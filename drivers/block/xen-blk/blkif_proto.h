@@ -597,7 +597,7 @@ void xpv_blkif_indirect_copy(struct xpv_blkif_seg *dst,
  * @abi: the layout the front end speaks
  */
 struct xpv_blkif_back_ring {
-	struct xpv_back_ring r;
+	struct xpv_back_idx r;
 	enum xpv_blkif_abi abi;
 };
 
@@ -607,7 +607,7 @@ struct xpv_blkif_back_ring {
  * @abi: the layout spoken (x86_64 for our front end; x86_32 in tests)
  */
 struct xpv_blkif_front_ring {
-	struct xpv_front_ring r;
+	struct xpv_front_idx r;
 	enum xpv_blkif_abi abi;
 };
 
