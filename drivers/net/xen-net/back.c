@@ -1,0 +1,1120 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xpv network back end, data plane: the vif net device and one kernel
+ * thread per queue.
+ *
+ * Each queue's thread loops over its two rings:
+ *
+ *   guest tx   - requests copied off the tx ring once each and fed to
+ *                netif_proto's chain parser; a complete, valid packet is
+ *                grant-copied into a fresh skb (its protocol headers, up
+ *                to 256 bytes, into the linear area: XSA-423/432; the rest
+ *                packed into whole pages as fragments, zero-length slots
+ *                never becoming one: XSA-448), every slot answered, and
+ *                the skb handed to the stack; a malformed packet is
+ *                answered NETIF_RSP_ERROR and counted per rule; a chain
+ *                breaking a fatal rule, or a producer index claiming more
+ *                requests than the ring holds, breaks the queue
+ *   guest rx   - packets the stack gave to the vif wait in a per-queue
+ *                list bounded in bytes (the stack's queue is stopped while
+ *                it is full); the head packet goes out only when the front
+ *                end posted all the slots it needs (XSA-392), and is
+ *                grant-copied packed into those pages, with a GSO extra
+ *                for a GSO skb; a head packet waiting longer than the
+ *                stall timeout makes the queue stalled: its packets are
+ *                dropped until the front end posts requests again
+ *   push, notify, late EOI - once per pass; an event that found no work
+ *                is acknowledged as spurious (a flooding front end gets
+ *                throttled)
+ *
+ * Why a thread per queue rather than NAPI: grant copies may sleep (the
+ * native provider retries GNTST_eagain with a sleep), the late EOI needs
+ * a context that ran after the work anyway, and the block back end's
+ * model (blkback.c) is the same, so the two back ends share one shape.
+ * Packets reach the stack with netif_receive_skb_list() under
+ * local_bh_disable(), as tun does from process context.
+ */
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/if_vlan.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <xpv/events.h>
+#include <xpv/grant.h>
+
+#include "back.h"
+
+/* Packets per ring and pass before the other ring gets its turn. */
+#define NB_BUDGET	64
+
+/**
+ * struct nb_priv - the vif net device's private area
+ * @vif: the back end it belongs to
+ */
+struct nb_priv {
+	struct xpv_netback *vif;
+};
+
+static struct xpv_netback *nb_vif(struct net_device *dev)
+{
+	return ((struct nb_priv *)netdev_priv(dev))->vif;
+}
+
+static void nb_add(struct xpv_netback_queue *q, enum xpv_netback_stat stat,
+		   u64 n)
+{
+	WRITE_ONCE(q->st->c[stat], q->st->c[stat] + n);
+}
+
+static void nb_inc(struct xpv_netback_queue *q, enum xpv_netback_stat stat)
+{
+	nb_add(q, stat, 1);
+}
+
+static domid_t nb_otherend(struct xpv_netback_queue *q)
+{
+	return q->vif->dev->otherend_id;
+}
+
+/* ------------------------------------------------------------------ */
+/* Grant copy.                                                         */
+/* ------------------------------------------------------------------ */
+
+/* Add the copy operations moving @len bytes between our buffer @local and
+ * the front end's page (@gref, @goff), one per local page touched; the
+ * foreign side stays within its page (the callers check that).
+ * Return: false when the operation array is full.
+ */
+static bool nb_copy_add(struct xpv_netback_queue *q, unsigned int *n,
+			void *local, unsigned int len, u32 gref,
+			unsigned int goff, bool to_guest)
+{
+	while (len) {
+		unsigned int off = offset_in_page(local);
+		unsigned int chunk = min_t(unsigned int, len, PAGE_SIZE - off);
+		struct gnttab_copy *op;
+
+		if (*n >= XPV_NETBACK_MAX_COPY)
+			return false;
+		op = &q->copy[(*n)++];
+		memset(op, 0, sizeof(*op));
+		if (to_guest) {
+			op->source.u.gmfn = xpv_gnttab_page_gfn(local);
+			op->source.domid = DOMID_SELF;
+			op->source.offset = off;
+			op->dest.u.ref = gref;
+			op->dest.domid = nb_otherend(q);
+			op->dest.offset = goff;
+			op->flags = GNTCOPY_dest_gref;
+		} else {
+			op->source.u.ref = gref;
+			op->source.domid = nb_otherend(q);
+			op->source.offset = goff;
+			op->dest.u.gmfn = xpv_gnttab_page_gfn(local);
+			op->dest.domid = DOMID_SELF;
+			op->dest.offset = off;
+			op->flags = GNTCOPY_source_gref;
+		}
+		op->len = chunk;
+		local += chunk;
+		goff += chunk;
+		len -= chunk;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Guest tx: from the front end's tx ring to the stack.                */
+/* ------------------------------------------------------------------ */
+
+/* Answer every slot of a packet, in the order they were consumed. */
+static void nb_tx_respond(struct xpv_netback_queue *q,
+			  const struct xpv_netif_tx_pkt *pkt, s16 status)
+{
+	struct xpv_netif_tx_response rsp = { };
+	unsigned int i;
+
+	rsp.id = pkt->seg[0].id;
+	rsp.status = status;
+	xpv_netif_tx_back_put_response(&q->tx, &rsp);
+	rsp.id = 0;
+	rsp.status = XPV_NETIF_RSP_NULL;
+	for (i = 0; i < pkt->nr_extras; i++)
+		xpv_netif_tx_back_put_response(&q->tx, &rsp);
+	for (i = 1; i < pkt->nr_data && i < XPV_NETIF_SLOTS_CAP; i++) {
+		rsp.id = pkt->seg[i].id;
+		rsp.status = status;
+		xpv_netif_tx_back_put_response(&q->tx, &rsp);
+	}
+}
+
+static void nb_free_pages(struct page **pages, unsigned int n)
+{
+	while (n--)
+		__free_page(pages[n]);
+}
+
+/* Copy a parsed packet into a new skb: the planned header bytes into the
+ * linear area, the rest packed into whole pages.  Return: the skb, or NULL
+ * (counted) when memory or a grant copy failed.
+ */
+static struct sk_buff *nb_tx_copy(struct xpv_netback_queue *q,
+				  const struct xpv_netif_tx_pkt *pkt)
+{
+	u32 hdr = pkt->hdr_len, fbytes = pkt->len - pkt->hdr_len;
+	unsigned int npages = DIV_ROUND_UP(fbytes, PAGE_SIZE);
+	unsigned int n = 0, i, left, pos;
+	struct sk_buff *skb;
+	u8 *dst;
+
+	skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + hdr,
+			GFP_KERNEL | __GFP_NOWARN);
+	if (!skb)
+		goto out_nomem;
+	skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
+	for (i = 0; i < npages; i++) {
+		q->tx_pages[i] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!q->tx_pages[i]) {
+			nb_free_pages(q->tx_pages, i);
+			kfree_skb(skb);
+			goto out_nomem;
+		}
+	}
+
+	/* The header, from as many leading slots as it spans. */
+	dst = skb->data;
+	left = hdr;
+	for (i = 0; i < pkt->hdr_segs && left; i++) {
+		const struct xpv_netif_seg *seg = &pkt->seg[i];
+		unsigned int take = min_t(unsigned int, left, seg->size);
+
+		if (!take)
+			continue;
+		if (!nb_copy_add(q, &n, dst, take, seg->gref, seg->offset,
+				 false))
+			goto out_copy_err;
+		dst += take;
+		left -= take;
+	}
+	/* The fragments, packed back to back into our pages. */
+	pos = 0;
+	for (i = 0; i < pkt->nr_frags; i++) {
+		const struct xpv_netif_frag *f = &pkt->frag[i];
+		const struct xpv_netif_seg *seg = &pkt->seg[f->seg];
+		unsigned int off = f->offset, size = f->size;
+
+		while (size) {
+			unsigned int poff = pos % PAGE_SIZE;
+			unsigned int chunk = min_t(unsigned int, size,
+						   PAGE_SIZE - poff);
+			struct page *page = q->tx_pages[pos / PAGE_SIZE];
+
+			if (!nb_copy_add(q, &n, page_address(page) + poff,
+					 chunk, seg->gref, off, false))
+				goto out_copy_err;
+			off += chunk;
+			size -= chunk;
+			pos += chunk;
+		}
+	}
+	if (left || pos != fbytes)
+		goto out_copy_err;	/* the plan does not add up: never */
+	if (n && xpv_gnttab_copy(q->copy, n))
+		goto out_copy_err;
+
+	skb_put(skb, hdr);
+	for (i = 0; i < npages; i++)
+		skb_fill_page_desc(skb, i, q->tx_pages[i], 0,
+				   min_t(u32, PAGE_SIZE, fbytes - i * PAGE_SIZE));
+	skb->len += fbytes;
+	skb->data_len = fbytes;
+	skb->truesize += npages * PAGE_SIZE;
+	return skb;
+
+out_copy_err:
+	nb_free_pages(q->tx_pages, npages);
+	kfree_skb(skb);
+	nb_inc(q, XPV_NETBACK_TX_COPY_ERR);
+	return NULL;
+out_nomem:
+	nb_inc(q, XPV_NETBACK_TX_NOMEM);
+	return NULL;
+}
+
+/* Checksum and GSO state from the front end's flags and extra.  Return: 0,
+ * or a negative errno when the headers do not allow what was asked.
+ */
+static int nb_tx_offloads(struct sk_buff *skb,
+			  const struct xpv_netif_tx_pkt *pkt, bool hdr_ok)
+{
+	bool recalc = false;
+
+	if (pkt->flags & XPV_NETTXF_CSUM_BLANK)
+		skb->ip_summed = CHECKSUM_PARTIAL;
+	else if (pkt->flags & XPV_NETTXF_DATA_VALIDATED)
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+
+	if (pkt->gso.type != XPV_NETIF_GSO_NONE) {
+		skb_shinfo(skb)->gso_size = pkt->gso.size;
+		skb_shinfo(skb)->gso_type =
+			(pkt->gso.type == XPV_NETIF_GSO_TCPV4 ?
+			 SKB_GSO_TCPV4 : SKB_GSO_TCPV6) | SKB_GSO_DODGY;
+		skb_shinfo(skb)->gso_segs = 0;
+		/* A GSO packet is always completed by us. */
+		if (skb->ip_summed != CHECKSUM_PARTIAL) {
+			skb->ip_summed = CHECKSUM_PARTIAL;
+			recalc = true;
+		}
+	}
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return 0;
+
+	/* XSA-423: what the stack reads must be in the linear area. */
+	if (!hdr_ok || skb_checksum_setup(skb, recalc))
+		return -EPROTO;
+	if (skb_is_gso(skb)) {
+		struct skb_shared_info *sh = skb_shinfo(skb);
+		unsigned int payload = skb->len - skb_tcp_all_headers(skb);
+
+		sh->gso_segs = DIV_ROUND_UP(payload, sh->gso_size);
+	}
+	return 0;
+}
+
+/* A complete chain: drop it or build its skb, and answer its slots. */
+static void nb_tx_packet(struct xpv_netback_queue *q,
+			 const struct xpv_netif_tx_pkt *pkt, int err,
+			 struct list_head *deliver)
+{
+	struct net_device *dev = q->vif->netdev;
+	struct sk_buff *skb;
+	bool hdr_ok;
+	u32 hlen;
+
+	nb_add(q, XPV_NETBACK_TX_ZERO_SLOTS, pkt->nr_zero);
+	if (err) {
+		nb_inc(q, XPV_NETBACK_TX_MALFORMED);
+		if (-err >= 1 && -err <= XPV_NETIF_E_HASH)
+			nb_inc(q, XPV_NETBACK_BAD_FIRST + (-err - 1));
+		netdev_dbg(dev, "queue %u: malformed packet dropped: %s\n",
+			   q->index, xpv_netif_err_str(err));
+		nb_tx_respond(q, pkt, XPV_NETIF_RSP_ERROR);
+		return;
+	}
+
+	skb = nb_tx_copy(q, pkt);
+	/* The data is ours now (or lost): the front end may reuse its pages. */
+	nb_tx_respond(q, pkt, skb ? XPV_NETIF_RSP_OKAY : XPV_NETIF_RSP_ERROR);
+	if (!skb)
+		return;
+
+	/* The protocol headers, parsed from the linear copy. */
+	hdr_ok = !xpv_netif_hdr_len(skb->data, skb_headlen(skb), pkt->len,
+				    &hlen) && hlen <= skb_headlen(skb);
+	skb->protocol = eth_type_trans(skb, dev);
+	skb_reset_network_header(skb);
+	if (nb_tx_offloads(skb, pkt, hdr_ok)) {
+		nb_inc(q, XPV_NETBACK_TX_BAD_HEADERS);
+		kfree_skb(skb);
+		return;
+	}
+	skb_probe_transport_header(skb);
+	skb_record_rx_queue(skb, q->index);
+
+	nb_inc(q, XPV_NETBACK_TX_PACKETS);
+	nb_add(q, XPV_NETBACK_TX_BYTES, pkt->len);
+	if (pkt->gso.type != XPV_NETIF_GSO_NONE)
+		nb_inc(q, XPV_NETBACK_TX_GSO);
+	if (pkt->flags & XPV_NETTXF_CSUM_BLANK)
+		nb_inc(q, XPV_NETBACK_TX_CSUM_BLANK);
+	list_add_tail(&skb->list, deliver);
+}
+
+/* The front end broke a ring: stop consuming, let the control plane act. */
+static void nb_broken(struct xpv_netback_queue *q, enum xpv_netback_stat stat,
+		      const char *why)
+{
+	if (q->broken)
+		return;
+	q->broken = true;
+	WRITE_ONCE(q->st->c[stat], 1);
+	netdev_err(q->vif->netdev, "queue %u: %s: queue stopped\n", q->index,
+		   why);
+	xpv_netback_queue_broken(q);
+}
+
+/* Take up to @budget packets off the tx ring.
+ * Return: true when requests may remain (the budget ran out).
+ */
+static bool nb_tx(struct xpv_netback_queue *q, unsigned int budget,
+		  struct list_head *deliver)
+{
+	struct xpv_netif_tx_request slot;
+	unsigned int done = 0;
+	int ret;
+
+	while (done < budget) {
+		if (!q->parsing) {
+			if (xpv_netif_tx_parse_init(&q->parser, &q->tx_lim)) {
+				nb_broken(q, XPV_NETBACK_TX_FATAL,
+					  "bad tx limits");
+				return false;
+			}
+			q->parsing = true;
+		}
+		if (!xpv_netif_tx_back_get_request(&q->tx, &slot)) {
+			if (!q->tx.r.broken &&
+			    xpv_netif_tx_back_final_check(&q->tx))
+				continue;
+			if (q->tx.r.broken)
+				nb_broken(q, XPV_NETBACK_TX_FATAL,
+					  "tx request producer index out of range");
+			/* A chain cut short goes on at the next pass. */
+			return false;
+		}
+		q->since_eoi++;
+		nb_inc(q, XPV_NETBACK_TX_SLOTS);
+		ret = xpv_netif_tx_parse_slot(&q->parser, &slot);
+		if (ret == 1)
+			continue;
+		q->parsing = false;
+		if (xpv_netif_err_fatal(ret)) {
+			netdev_err(q->vif->netdev, "queue %u: tx chain: %s\n",
+				   q->index, xpv_netif_err_str(ret));
+			nb_broken(q, XPV_NETBACK_TX_FATAL, "fatal tx chain");
+			return false;
+		}
+		nb_tx_packet(q, &q->parser.pkt, ret, deliver);
+		done++;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Guest rx: from the stack to the front end's rx ring.                */
+/* ------------------------------------------------------------------ */
+
+static u32 nb_rx_max_data(struct xpv_netback_queue *q)
+{
+	return q->vif->feat.rx.sg ? XPV_NETIF_SLOTS_MAX : 1;
+}
+
+static bool nb_rx_gso(const struct sk_buff *skb, u8 *type)
+{
+	if (!skb_is_gso(skb))
+		return false;
+	if (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV4)
+		*type = XPV_NETIF_GSO_TCPV4;
+	else if (skb_shinfo(skb)->gso_type & SKB_GSO_TCPV6)
+		*type = XPV_NETIF_GSO_TCPV6;
+	else
+		*type = XPV_NETIF_GSO_NONE;
+	return true;
+}
+
+/* Slots @skb needs on the rx ring (data packed, plus a GSO extra). */
+static u32 nb_rx_slots(const struct sk_buff *skb)
+{
+	return xpv_netif_rx_slots_needed(skb->len, skb_is_gso(skb), false);
+}
+
+/* Take the head packet off the queue; restart the stack's queue. */
+static struct sk_buff *nb_rx_dequeue(struct xpv_netback_queue *q)
+{
+	struct net_device *dev = q->vif->netdev;
+	struct sk_buff *skb;
+
+	spin_lock_bh(&q->rx_lock);
+	skb = __skb_dequeue(&q->rx_queue);
+	if (skb)
+		q->rx_bytes -= skb->len;
+	if (q->rx_stopped && q->rx_bytes <= xpv_netback_rx_queue_bytes / 2) {
+		q->rx_stopped = false;
+		netif_tx_wake_queue(netdev_get_tx_queue(dev, q->index));
+	}
+	spin_unlock_bh(&q->rx_lock);
+	return skb;
+}
+
+static void nb_rx_purge(struct xpv_netback_queue *q,
+			enum xpv_netback_stat stat)
+{
+	struct sk_buff *skb;
+
+	while ((skb = nb_rx_dequeue(q))) {
+		nb_inc(q, stat);
+		dev_kfree_skb(skb);
+	}
+}
+
+/* Copy @skb into the @needed rx requests just consumed (q->rx_reqs) and
+ * write their responses: the first data slot, the GSO extra if any, then
+ * the other data slots, each data slot filled to the page but the last.
+ */
+static void nb_rx_packet(struct xpv_netback_queue *q, struct sk_buff *skb,
+			 u32 needed, u8 gso_type)
+{
+	u32 nr_extras = gso_type != XPV_NETIF_GSO_NONE ? 1 : 0;
+	u32 ndata = needed - nr_extras;
+	u16 sizes[XPV_NETIF_SLOTS_CAP] = { };
+	unsigned int n = 0, k = 0, doff = 0, j;
+	bool ok = true;
+	u16 flags0 = 0;
+	int f;
+
+	/* The pieces: the linear area, then each fragment. */
+	for (f = -1; ok && f < (int)skb_shinfo(skb)->nr_frags; f++) {
+		u8 *src;
+		unsigned int len;
+
+		if (f < 0) {
+			src = skb->data;
+			len = skb_headlen(skb);
+		} else {
+			const skb_frag_t *frag = &skb_shinfo(skb)->frags[f];
+
+			src = skb_frag_address(frag);
+			len = skb_frag_size(frag);
+		}
+		while (len && ok) {
+			unsigned int chunk = min_t(unsigned int, len,
+						   XPV_NETIF_PAGE_SIZE - doff);
+			u32 slot = k ? k + nr_extras : 0;
+
+			if (k >= ndata) {
+				ok = false;
+				break;
+			}
+			ok = nb_copy_add(q, &n, src, chunk,
+					 q->rx_reqs[slot].gref, doff, true);
+			sizes[k] += chunk;
+			src += chunk;
+			len -= chunk;
+			doff += chunk;
+			if (doff == XPV_NETIF_PAGE_SIZE) {
+				k++;
+				doff = 0;
+			}
+		}
+	}
+	if (ok && n && xpv_gnttab_copy(q->copy, n))
+		ok = false;
+	if (!ok)
+		nb_inc(q, XPV_NETBACK_RX_COPY_ERR);
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		flags0 |= XPV_NETRXF_CSUM_BLANK | XPV_NETRXF_DATA_VALIDATED;
+		nb_inc(q, XPV_NETBACK_RX_CSUM_BLANK);
+	} else if (skb->ip_summed == CHECKSUM_UNNECESSARY) {
+		flags0 |= XPV_NETRXF_DATA_VALIDATED;
+	}
+	if (nr_extras)
+		flags0 |= XPV_NETRXF_EXTRA_INFO;
+
+	for (j = 0, k = 0; j < needed; j++) {
+		struct xpv_netif_rx_response *rsp;
+
+		rsp = xpv_netif_rx_back_new_response(&q->rx);
+		if (!rsp)
+			break;	/* only on a broken ring */
+		if (nr_extras && j == 1) {
+			struct xpv_netif_extra ex = { };
+
+			ex.type = XPV_NETIF_EXTRA_GSO;
+			ex.u.gso.size = skb_shinfo(skb)->gso_size;
+			ex.u.gso.type = gso_type;
+			memcpy(rsp, &ex, sizeof(ex));
+			continue;
+		}
+		rsp->id = q->rx_reqs[j].id;
+		rsp->offset = 0;
+		rsp->flags = k ? 0 : flags0;
+		if (k + 1 < ndata)
+			rsp->flags |= XPV_NETRXF_MORE_DATA;
+		rsp->status = ok ? (s16)sizes[k] : XPV_NETIF_RSP_ERROR;
+		k++;
+	}
+	nb_add(q, XPV_NETBACK_RX_SLOTS, needed);
+	if (ok) {
+		nb_inc(q, XPV_NETBACK_RX_PACKETS);
+		nb_add(q, XPV_NETBACK_RX_BYTES, skb->len);
+		if (nr_extras)
+			nb_inc(q, XPV_NETBACK_RX_GSO);
+	}
+}
+
+/* Requests the front end must have posted before a stalled queue resumes. */
+static u32 nb_rx_resume_slots(struct xpv_netback_queue *q)
+{
+	return min_t(u32, nb_rx_max_data(q) + 1, q->rx.r.nr_ents);
+}
+
+/* Send up to @budget packets to the guest.
+ * Return: true when packets may remain that fit now (the budget ran out);
+ * *@waiting tells whether the head packet waits for rx requests.
+ */
+static bool nb_rx(struct xpv_netback_queue *q, unsigned int budget,
+		  bool *waiting)
+{
+	u64 timeout = msecs_to_jiffies(READ_ONCE(xpv_netback_rx_stall_ms));
+	unsigned int done = 0;
+
+	*waiting = false;
+	while (done < budget) {
+		enum xpv_netif_rx_room room;
+		struct sk_buff *skb;
+		u32 needed, i;
+		u8 gso_type = XPV_NETIF_GSO_NONE;
+		bool gso;
+		int avail;
+
+		avail = xpv_netif_rx_back_requests(&q->rx);
+		if (avail < 0) {
+			nb_broken(q, XPV_NETBACK_RX_FATAL,
+				  "rx request producer index out of range");
+			return false;
+		}
+		if (q->stalled) {
+			if ((u32)avail < nb_rx_resume_slots(q)) {
+				xpv_netif_rx_back_final_check(&q->rx);
+				return false;
+			}
+			q->stalled = false;
+			netdev_info(q->vif->netdev, "queue %u: front end posts rx requests again\n",
+				    q->index);
+		}
+
+		spin_lock_bh(&q->rx_lock);
+		skb = skb_peek(&q->rx_queue);
+		spin_unlock_bh(&q->rx_lock);
+		if (!skb) {
+			xpv_netif_rx_stall_update(&q->stall, jiffies, true,
+						  timeout);
+			return false;
+		}
+		gso = nb_rx_gso(skb, &gso_type);
+		needed = nb_rx_slots(skb);
+		room = gso && gso_type == XPV_NETIF_GSO_NONE ?
+			XPV_NETIF_RX_DROP :
+			xpv_netif_rx_room(needed, gso ? 1 : 0, nb_rx_max_data(q),
+					  q->rx.r.nr_ents, avail);
+		if (room == XPV_NETIF_RX_WAIT) {
+			/* Ask for an event on the next request, look again. */
+			xpv_netif_rx_back_final_check(&q->rx);
+			avail = xpv_netif_rx_back_requests(&q->rx);
+			if (avail >= 0 && (u32)avail >= needed)
+				continue;
+			if (!xpv_netif_rx_stall_update(&q->stall, jiffies,
+						       false, timeout)) {
+				*waiting = true;
+				return false;
+			}
+			/* XSA-392: the front end does not post enough. */
+			q->stalled = true;
+			nb_inc(q, XPV_NETBACK_RX_STALLS);
+			netdev_warn(q->vif->netdev, "queue %u: front end stalled: %d rx requests posted, %u needed for %u ms; dropping its packets\n",
+				    q->index, avail, needed,
+				    READ_ONCE(xpv_netback_rx_stall_ms));
+			nb_rx_purge(q, XPV_NETBACK_RX_DROP_STALL);
+			xpv_netif_rx_stall_update(&q->stall, jiffies, true,
+						  timeout);
+			return false;
+		}
+		skb = nb_rx_dequeue(q);
+		if (room == XPV_NETIF_RX_DROP) {
+			nb_inc(q, XPV_NETBACK_RX_DROP_SIZE);
+			dev_kfree_skb(skb);
+			continue;
+		}
+		xpv_netif_rx_stall_update(&q->stall, jiffies, true, timeout);
+		for (i = 0; i < needed; i++) {
+			if (!xpv_netif_rx_back_get_request(&q->rx,
+							   &q->rx_reqs[i])) {
+				/* FITS said they were there: a broken ring. */
+				dev_kfree_skb(skb);
+				nb_broken(q, XPV_NETBACK_RX_FATAL,
+					  "rx requests vanished");
+				return false;
+			}
+		}
+		q->since_eoi += needed;
+		nb_rx_packet(q, skb, needed, gso_type);
+		dev_consume_skb_any(skb);
+		done++;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The queue's thread.                                                 */
+/* ------------------------------------------------------------------ */
+
+static void nb_notify(struct xpv_netback_queue *q, bool rx)
+{
+	int irq = rx && q->ev_rx.irq ? q->ev_rx.irq : q->ev_tx.irq;
+
+	nb_inc(q, XPV_NETBACK_NOTIFY);
+	xpv_evtchn_notify_irq(irq);
+}
+
+static void nb_deliver(struct list_head *deliver)
+{
+	if (list_empty(deliver))
+		return;
+	local_bh_disable();
+	netif_receive_skb_list(deliver);
+	local_bh_enable();
+}
+
+/* Return: true when the head rx packet waits for requests. */
+static bool nb_pass(struct xpv_netback_queue *q)
+{
+	LIST_HEAD(deliver);
+	bool more_tx = false, more_rx = false, waiting = false;
+	unsigned int eoi_flags;
+
+	clear_bit(XPV_NETBACK_Q_KICK, &q->flags);
+	smp_mb__after_atomic();	/* clear before looking at the rings */
+	if (!q->broken)
+		more_tx = nb_tx(q, NB_BUDGET, &deliver);
+	if (!q->broken && xpv_netif_tx_back_push_responses(&q->tx))
+		nb_notify(q, false);
+	nb_deliver(&deliver);
+	if (!q->broken)
+		more_rx = nb_rx(q, NB_BUDGET, &waiting);
+	if (!q->broken && xpv_netif_rx_back_push_responses(&q->rx))
+		nb_notify(q, true);
+
+	if (more_tx || more_rx) {
+		set_bit(XPV_NETBACK_Q_KICK, &q->flags);
+		return false;
+	}
+	/* A broken ring's events stay unacknowledged: the port stays masked. */
+	if (q->broken)
+		return false;
+	eoi_flags = q->since_eoi ? 0 : XPV_EOI_SPURIOUS;
+	if (test_and_clear_bit(XPV_NETBACK_Q_EOI_TX, &q->flags))
+		xpv_evtchn_lateeoi(q->ev_tx.irq, eoi_flags);
+	if (test_and_clear_bit(XPV_NETBACK_Q_EOI_RX, &q->flags))
+		xpv_evtchn_lateeoi(q->ev_rx.irq, eoi_flags);
+	q->since_eoi = 0;
+	return waiting;
+}
+
+static bool nb_has_work(struct xpv_netback_queue *q)
+{
+	return test_bit(XPV_NETBACK_Q_KICK, &q->flags) || kthread_should_stop();
+}
+
+static int nb_thread(void *arg)
+{
+	struct xpv_netback_queue *q = arg;
+	bool waiting = false;
+
+	while (!kthread_should_stop()) {
+		long timeout = waiting ? HZ / 4 : MAX_SCHEDULE_TIMEOUT;
+
+		wait_event_interruptible_timeout(q->wq, nb_has_work(q), timeout);
+		if (kthread_should_stop())
+			break;
+		waiting = nb_pass(q);
+		cond_resched();
+	}
+	return 0;
+}
+
+static void nb_kick(struct xpv_netback_queue *q)
+{
+	set_bit(XPV_NETBACK_Q_KICK, &q->flags);
+	wake_up(&q->wq);
+}
+
+/**
+ * xpv_netback_tx_interrupt() - the front end signalled the tx (or only)
+ *	event channel of a queue
+ * @irq: the channel's IRQ (bound with late EOI)
+ * @dev_id: the queue
+ *
+ * Wakes the queue's thread, which acknowledges the event once it looked at
+ * the rings.
+ *
+ * Context: hard IRQ.
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t xpv_netback_tx_interrupt(int irq, void *dev_id)
+{
+	struct xpv_netback_queue *q = dev_id;
+
+	nb_inc(q, XPV_NETBACK_EVENTS);
+	set_bit(XPV_NETBACK_Q_EOI_TX, &q->flags);
+	nb_kick(q);
+	return IRQ_HANDLED;
+}
+
+/**
+ * xpv_netback_rx_interrupt() - the front end signalled the rx event
+ *	channel of a queue (split channels only): it posted rx requests
+ * @irq: the channel's IRQ (bound with late EOI)
+ * @dev_id: the queue
+ *
+ * Context: hard IRQ.
+ * Return: IRQ_HANDLED.
+ */
+irqreturn_t xpv_netback_rx_interrupt(int irq, void *dev_id)
+{
+	struct xpv_netback_queue *q = dev_id;
+
+	nb_inc(q, XPV_NETBACK_EVENTS);
+	set_bit(XPV_NETBACK_Q_EOI_RX, &q->flags);
+	nb_kick(q);
+	return IRQ_HANDLED;
+}
+
+/* ------------------------------------------------------------------ */
+/* The net device.                                                     */
+/* ------------------------------------------------------------------ */
+
+static netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct xpv_netback *vif = nb_vif(dev);
+	u16 qi = skb_get_queue_mapping(skb);
+	u32 bound = READ_ONCE(xpv_netback_rx_queue_bytes);
+	unsigned int nr = READ_ONCE(vif->nr_queues);
+	struct xpv_netback_queue *queues, *q;
+
+	smp_rmb();	/* the count before the array it counts */
+	queues = READ_ONCE(vif->queues);
+	if (!queues || qi >= nr) {
+		dev_core_stats_tx_dropped_inc(dev);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	q = &queues[qi];
+	if (q->broken || q->stalled || !skb->len) {
+		nb_inc(q, XPV_NETBACK_RX_DROP_FULL);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+
+	spin_lock(&q->rx_lock);
+	if (!xpv_netif_rx_queue_admit(q->rx_bytes, skb->len, bound)) {
+		spin_unlock(&q->rx_lock);
+		nb_inc(q, XPV_NETBACK_RX_DROP_FULL);
+		dev_kfree_skb_any(skb);
+		return NETDEV_TX_OK;
+	}
+	__skb_queue_tail(&q->rx_queue, skb);
+	q->rx_bytes += skb->len;
+	if (q->rx_bytes >= bound) {
+		q->rx_stopped = true;
+		netif_tx_stop_queue(netdev_get_tx_queue(dev, qi));
+	}
+	spin_unlock(&q->rx_lock);
+	nb_kick(q);
+	return NETDEV_TX_OK;
+}
+
+static int nb_open(struct net_device *dev)
+{
+	if (READ_ONCE(nb_vif(dev)->nr_queues))
+		netif_tx_start_all_queues(dev);
+	return 0;
+}
+
+static int nb_close(struct net_device *dev)
+{
+	netif_tx_disable(dev);
+	return 0;
+}
+
+static int nb_change_mtu(struct net_device *dev, int mtu)
+{
+	struct xpv_netback *vif = nb_vif(dev);
+	int max = ETH_DATA_LEN;
+
+	if (!READ_ONCE(vif->nr_queues) || vif->feat.rx.sg)
+		max = ETH_MAX_MTU - VLAN_ETH_HLEN;
+	if (mtu > max)
+		return -EINVAL;
+	dev->mtu = mtu;
+	return 0;
+}
+
+/* What the front end takes on its rx ring (all of it until connected). */
+static netdev_features_t nb_fix_features(struct net_device *dev,
+					 netdev_features_t features)
+{
+	struct xpv_netback *vif = nb_vif(dev);
+	const struct xpv_netif_dir *rx = &vif->feat.rx;
+
+	if (!READ_ONCE(vif->nr_queues))
+		return features;
+	if (!rx->sg)
+		features &= ~NETIF_F_SG;
+	if (!rx->gso_tcpv4)
+		features &= ~NETIF_F_TSO;
+	if (!rx->gso_tcpv6)
+		features &= ~NETIF_F_TSO6;
+	if (!rx->csum)
+		features &= ~NETIF_F_IP_CSUM;
+	if (!rx->ipv6_csum)
+		features &= ~NETIF_F_IPV6_CSUM;
+	return features;
+}
+
+static void nb_get_stats64(struct net_device *dev,
+			   struct rtnl_link_stats64 *s)
+{
+	struct xpv_netback *vif = nb_vif(dev);
+	unsigned int q;
+
+	netdev_stats_to_stats64(s, &dev->stats);
+	for (q = 0; q < XPV_NETBACK_MAX_QUEUES; q++) {
+		const u64 *c = vif->stats[q].c;
+
+		/* The vif receives what the guest transmits, and back. */
+		s->rx_packets += READ_ONCE(c[XPV_NETBACK_TX_PACKETS]);
+		s->rx_bytes += READ_ONCE(c[XPV_NETBACK_TX_BYTES]);
+		s->rx_errors += READ_ONCE(c[XPV_NETBACK_TX_MALFORMED]) +
+				READ_ONCE(c[XPV_NETBACK_TX_BAD_HEADERS]) +
+				READ_ONCE(c[XPV_NETBACK_TX_COPY_ERR]);
+		s->rx_dropped += READ_ONCE(c[XPV_NETBACK_TX_NOMEM]);
+		s->tx_packets += READ_ONCE(c[XPV_NETBACK_RX_PACKETS]);
+		s->tx_bytes += READ_ONCE(c[XPV_NETBACK_RX_BYTES]);
+		s->tx_errors += READ_ONCE(c[XPV_NETBACK_RX_COPY_ERR]);
+		s->tx_dropped += READ_ONCE(c[XPV_NETBACK_RX_DROP_FULL]) +
+				 READ_ONCE(c[XPV_NETBACK_RX_DROP_SIZE]) +
+				 READ_ONCE(c[XPV_NETBACK_RX_DROP_STALL]);
+	}
+}
+
+static const struct net_device_ops nb_netdev_ops = {
+	.ndo_start_xmit = nb_start_xmit,
+	.ndo_open = nb_open,
+	.ndo_stop = nb_close,
+	.ndo_change_mtu = nb_change_mtu,
+	.ndo_fix_features = nb_fix_features,
+	.ndo_get_stats64 = nb_get_stats64,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+/* ------------------------------------------------------------------ */
+/* ethtool.                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Names of enum xpv_netback_stat; the guest's view: tx = from the guest. */
+static const char nb_stat_names[XPV_NETBACK_NR_STATS][ETH_GSTRING_LEN] = {
+	[XPV_NETBACK_TX_PACKETS] = "guest_tx_packets",
+	[XPV_NETBACK_TX_BYTES] = "guest_tx_bytes",
+	[XPV_NETBACK_TX_GSO] = "guest_tx_gso",
+	[XPV_NETBACK_TX_CSUM_BLANK] = "guest_tx_csum_blank",
+	[XPV_NETBACK_TX_SLOTS] = "guest_tx_slots",
+	[XPV_NETBACK_TX_ZERO_SLOTS] = "guest_tx_zero_slots",
+	[XPV_NETBACK_TX_MALFORMED] = "guest_tx_malformed",
+	[XPV_NETBACK_TX_BAD_HEADERS] = "guest_tx_bad_headers",
+	[XPV_NETBACK_TX_COPY_ERR] = "guest_tx_copy_errors",
+	[XPV_NETBACK_TX_NOMEM] = "guest_tx_nomem",
+	[XPV_NETBACK_TX_FATAL] = "guest_tx_ring_broken",
+	[XPV_NETBACK_RX_PACKETS] = "guest_rx_packets",
+	[XPV_NETBACK_RX_BYTES] = "guest_rx_bytes",
+	[XPV_NETBACK_RX_GSO] = "guest_rx_gso",
+	[XPV_NETBACK_RX_CSUM_BLANK] = "guest_rx_csum_blank",
+	[XPV_NETBACK_RX_SLOTS] = "guest_rx_slots",
+	[XPV_NETBACK_RX_DROP_FULL] = "guest_rx_drop_full",
+	[XPV_NETBACK_RX_DROP_SIZE] = "guest_rx_drop_size",
+	[XPV_NETBACK_RX_DROP_STALL] = "guest_rx_drop_stall",
+	[XPV_NETBACK_RX_STALLS] = "guest_rx_stalls",
+	[XPV_NETBACK_RX_COPY_ERR] = "guest_rx_copy_errors",
+	[XPV_NETBACK_RX_FATAL] = "guest_rx_ring_broken",
+	[XPV_NETBACK_EVENTS] = "events",
+	[XPV_NETBACK_NOTIFY] = "notifications",
+	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_SHORT - 1] = "guest_tx_bad_short",
+	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_TOO_BIG - 1] = "guest_tx_bad_too_big",
+	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_TOO_MANY_SLOTS - 1] =
+		"guest_tx_bad_too_many_slots",
+	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_FRAG_OVERRUN - 1] =
+		"guest_tx_bad_frag_overrun",
+	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_GSO_TYPE - 1] =
+		"guest_tx_bad_gso_type",
+	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_GSO_SIZE - 1] =
+		"guest_tx_bad_gso_size",
+	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_EXTRA_UNSUPP - 1] =
+		"guest_tx_bad_extra",
+	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_MCAST_ADDR - 1] =
+		"guest_tx_bad_mcast_addr",
+	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_HASH - 1] = "guest_tx_bad_hash",
+};
+
+/* Totals first, then every counter per queue (the device's queue count). */
+static int nb_get_sset_count(struct net_device *dev, int sset)
+{
+	if (sset != ETH_SS_STATS)
+		return -EOPNOTSUPP;
+	return XPV_NETBACK_NR_STATS * (1 + dev->num_tx_queues);
+}
+
+static void nb_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	unsigned int q, i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = 0; i < XPV_NETBACK_NR_STATS; i++)
+		ethtool_sprintf(&data, "%s", nb_stat_names[i]);
+	for (q = 0; q < dev->num_tx_queues; q++)
+		for (i = 0; i < XPV_NETBACK_NR_STATS; i++)
+			ethtool_sprintf(&data, "q%u_%s", q, nb_stat_names[i]);
+}
+
+static void nb_get_ethtool_stats(struct net_device *dev,
+				 struct ethtool_stats *stats, u64 *data)
+{
+	struct xpv_netback *vif = nb_vif(dev);
+	unsigned int nq = min_t(unsigned int, dev->num_tx_queues,
+				XPV_NETBACK_MAX_QUEUES);
+	unsigned int q, i;
+
+	for (i = 0; i < XPV_NETBACK_NR_STATS; i++) {
+		u64 sum = 0;
+
+		for (q = 0; q < nq; q++)
+			sum += READ_ONCE(vif->stats[q].c[i]);
+		*data++ = sum;
+	}
+	for (q = 0; q < dev->num_tx_queues; q++)
+		for (i = 0; i < XPV_NETBACK_NR_STATS; i++)
+			*data++ = q < nq ? READ_ONCE(vif->stats[q].c[i]) : 0;
+}
+
+static void nb_get_drvinfo(struct net_device *dev,
+			   struct ethtool_drvinfo *info)
+{
+	struct xpv_netback *vif = nb_vif(dev);
+
+	strscpy(info->driver, "xpv-netback", sizeof(info->driver));
+	strscpy(info->bus_info, dev_name(&vif->dev->dev),
+		sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops nb_ethtool_ops = {
+	.get_drvinfo = nb_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+	.get_sset_count = nb_get_sset_count,
+	.get_strings = nb_get_strings,
+	.get_ethtool_stats = nb_get_ethtool_stats,
+};
+
+/**
+ * xpv_netback_netdev_alloc() - allocate (not register) a vif's net device
+ * @vif: the back end
+ * @name: the device name, vif<domid>.<devid>
+ * @max_queues: queues the device can ever have (the most we offer)
+ *
+ * The device address is fe:ff:ff:ff:ff:ff, as with Linux's netback: a
+ * bridge takes the lowest port address as its own, so a vif must never
+ * win.  The carrier stays off until a front end connects.
+ *
+ * Context: process context.
+ * Return: the device, or NULL.
+ */
+struct net_device *xpv_netback_netdev_alloc(struct xpv_netback *vif,
+					    const char *name,
+					    unsigned int max_queues)
+{
+	static const u8 addr[ETH_ALEN] = { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct net_device *dev;
+
+	dev = alloc_netdev_mq(sizeof(struct nb_priv), name, NET_NAME_USER,
+			      ether_setup, max_queues);
+	if (!dev)
+		return NULL;
+	((struct nb_priv *)netdev_priv(dev))->vif = vif;
+	dev->netdev_ops = &nb_netdev_ops;
+	dev->ethtool_ops = &nb_ethtool_ops;
+	dev->hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM |
+			   NETIF_F_TSO | NETIF_F_TSO6;
+	dev->features = dev->hw_features | NETIF_F_RXCSUM;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_MAX_MTU - VLAN_ETH_HLEN;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	eth_hw_addr_set(dev, addr);
+	netif_carrier_off(dev);
+	return dev;
+}
+
+/* ------------------------------------------------------------------ */
+/* Set-up and teardown (called by the control plane).                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * xpv_netback_queue_init() - prepare a new queue's private state
+ * @q: the queue, zeroed, with @q->vif, @q->index and @q->st set
+ *
+ * Context: process context, the vif's mutex held.
+ */
+void xpv_netback_queue_init(struct xpv_netback_queue *q)
+{
+	init_waitqueue_head(&q->wq);
+	spin_lock_init(&q->rx_lock);
+	__skb_queue_head_init(&q->rx_queue);
+	q->rx_bytes = 0;
+	q->rx_stopped = false;
+	q->parsing = false;
+	q->stalled = false;
+	q->broken = false;
+	memset(&q->stall, 0, sizeof(q->stall));
+}
+
+/**
+ * xpv_netback_queue_start() - start the queue's thread
+ * @q: a queue set up by xpv_netback_queue_init(), its IRQs bound
+ *
+ * The thread looks at the rings once at start, so requests queued before
+ * the event channels were bound are not missed.
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int xpv_netback_queue_start(struct xpv_netback_queue *q)
+{
+	struct task_struct *task;
+
+	set_bit(XPV_NETBACK_Q_KICK, &q->flags);
+	task = kthread_run(nb_thread, q, "%s", q->name);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	q->task = task;
+	return 0;
+}
+
+/**
+ * xpv_netback_queue_stop() - stop the queue's thread
+ * @q: the queue; the stack no longer calls the device's transmit for it
+ *
+ * Context: process context.
+ */
+void xpv_netback_queue_stop(struct xpv_netback_queue *q)
+{
+	if (!q->task)
+		return;
+	kthread_stop(q->task);
+	q->task = NULL;
+}
+
+/**
+ * xpv_netback_queue_free() - drop what a stopped queue still holds
+ * @q: a queue whose thread has stopped and whose IRQs are unbound
+ *
+ * Packets still waiting for the guest are dropped (and counted).
+ *
+ * Context: process context.
+ */
+void xpv_netback_queue_free(struct xpv_netback_queue *q)
+{
+	q->rx_stopped = false;	/* the device's queues stay stopped */
+	nb_rx_purge(q, XPV_NETBACK_RX_DROP_FULL);
+}
