@@ -787,3 +787,17 @@ tb_clean_check() {
 	[ -z "$bad" ] || tb_fail "dom0 kernel complaints during the scenario: $(echo "$bad" | head -n 3 | tr '\n' ';')"
 	tb_log "framework: dom0 clean (no guest left${keep:+ but the declared$keep}, no back end, no loop device, Xen holds no event channel or grant of a gone domain, xpv modules unloaded, no kernel complaint; $(printf '%s' "$log" | grep -c .) kernel-log lines checked)"
 }
+
+# tb_use_xpv_netback: replace the stock xen-netback by ours (xpv_compat and
+# xpv-netback from build/modules) once the stock one has let go.
+tb_use_xpv_netback() {
+	local i
+	for i in $(seq 50); do
+		grep -q '^xen_netback ' /proc/modules || break
+		rmmod xen_netback 2>/dev/null && break
+		sleep 0.2
+	done
+	grep -q '^xen_netback ' /proc/modules && tb_fail "cannot unload the stock xen_netback"
+	grep -q '^xpv_compat ' /proc/modules || tb_load_xpv_modules xpv_compat
+	tb_load_xpv_modules xpv-netback
+}

@@ -1,0 +1,276 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The dom0 side of net-back-interop: xpv-netback (our back end,
+# build/modules/xpv-netback.ko) replaces the stock xen-netback in the stock
+# dom0 and serves a 2-vCPU PVH guest whose kernel is NB_KERNEL (stock: its
+# own xen-netfront). The guest is a command server (guest.sh); every data
+# check is a sha256 compared on both ends, and the offload and queue checks
+# read our vif's ethtool counters (xpv-ethstats, a test-bed tool).
+#
+# The caller sets NB_KERNEL and sources this file.
+set -u
+G=nbi
+MiB=1048576
+NB_N=0
+
+# nb_cmd TIMEOUT FUNCTION ARGS...: run c_FUNCTION in the guest, wait for its
+# XPV-OK line (in TB_LINE).
+nb_cmd() {
+	local t=$1
+	shift
+	NB_N=$((NB_N + 1))
+	tb_log "guest command $NB_N: $*"
+	tb_xs_write $G "cmd$NB_N" "$*"
+	tb_wait_console $G "XPV-OK c$NB_N " "$t"
+}
+
+# nb_stats VIF: snapshot the vif's counters; nb_stat NAME reads one.
+nb_stats() {
+	xpv-ethstats "$1" > /tmp/nbstats 2>/tmp/nbstats.err ||
+		tb_fail "cannot read the ethtool statistics of $1: $(cat /tmp/nbstats.err)"
+	cp /tmp/nbstats "$TB/nbstats-$1-$NB_N.txt"
+}
+
+nb_stat() {
+	awk -v k="$1" '$1 == k { print $2; f = 1 } END { exit !f }' /tmp/nbstats ||
+		tb_fail "no counter $1 in the vif's ethtool statistics"
+}
+
+# nb_zero NAME...: each counter is 0.
+nb_zero() {
+	local k v
+	for k in "$@"; do
+		v=$(nb_stat "$k")
+		[ "$v" = 0 ] || tb_fail "$k is $v, not 0 (a well-behaved front end)"
+	done
+}
+
+# nb_atleast NAME MIN WHAT
+nb_atleast() {
+	local v
+	v=$(nb_stat "$1")
+	[ "$v" -ge "$2" ] || tb_fail "$1 is $v, below $2: $3"
+}
+
+# nb_served VIF: the vif exists, is ours, is on xenbr0 with its carrier up,
+# and its back end is Connected.
+nb_served() {
+	local v=$1 d=$2 id=$3 i=0 m
+	while [ "$(xenstore-read "/local/domain/0/backend/vif/$d/$id/state" 2>/dev/null)" != 4 ]; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || tb_fail "back end of vif $d/$id not Connected after 30 s"
+		sleep 0.1
+	done
+	[ -d "/sys/class/net/$v" ] || tb_fail "no net device $v in dom0 ($(ls /sys/class/net | tr '\n' ' '))"
+	nb_stats "$v"
+	[ "$(head -n 1 /tmp/nbstats)" = "driver xpv-netback" ] ||
+		tb_fail "$v is driven by '$(head -n 1 /tmp/nbstats)', not xpv-netback"
+	m=$(readlink "/sys/class/net/$v/master")
+	[ "${m##*/}" = xenbr0 ] || tb_fail "$v is not a port of xenbr0 (master '${m##*/}'): the vif-bridge script did not attach it"
+	[ "$(cat "/sys/class/net/$v/carrier")" = 1 ] || tb_fail "$v has no carrier while Connected"
+}
+
+# nb_ping_guest COUNT SIZE: dom0 pings the guest, no loss.
+nb_ping_guest() {
+	local out
+	out=$(ping -c "$1" -s "$2" -i 0.2 -W 3 "$GIP" 2>&1)
+	echo "$out" | grep -q "$1 packets transmitted, $1 packets received, 0% packet loss" ||
+		tb_fail "dom0 ping -s $2 to the guest: $(echo "$out" | grep 'packets transmitted')"
+	tb_log "dom0 -> guest: $1 pings of $2 bytes, no loss"
+}
+
+# nb_wait_pid PID SECONDS WHAT
+nb_wait_pid() {
+	local i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt $(($2 * 10)) ] || tb_fail "$3 still running after $2 s"
+		sleep 0.1
+	done
+}
+
+tb_step use-xpv-netback
+tb_use_xpv_netback
+
+tb_step create
+tb_guest_create $G --kernel "$NB_KERNEL" --vcpus 2 --memory 512 --vif
+D=$(tb_domid $G)
+V=vif$D.0
+
+tb_step guest-net-up
+tb_wait_console $G 'XPV-OK net-up ' 240
+GIP=$(tb_field ip)
+[ "$(tb_field txq)" = 2 ] || tb_fail "the guest's eth0 has $(tb_field txq) tx queues, not 2 (2 vCPUs, 2 offered)"
+
+tb_step vif
+nb_served "$V" "$D" 0
+nq=$(xenstore-read "/local/domain/$D/device/vif/0/multi-queue-num-queues" 2>/dev/null)
+[ "$nq" = 2 ] || tb_fail "the front end asked for '$nq' queues, not 2"
+tb_log "$V: ours, on xenbr0, 2 queues"
+
+tb_step ping
+nb_cmd 60 ping 20 56
+tb_metric ping_avg_ms "$(tb_field avg_ms)" ms
+nb_ping_guest 20 56
+
+tb_step jumbo
+ip link set dev "$V" mtu 9000 || tb_fail "cannot set mtu 9000 on $V"
+ip link set dev xenbr0 mtu 9000 || tb_fail "cannot set mtu 9000 on xenbr0"
+nb_cmd 30 mtu 9000
+nb_stats "$V"
+slots0=$(nb_stat guest_tx_slots)
+pkts0=$(nb_stat guest_tx_packets)
+nb_cmd 60 ping 5 8000
+nb_ping_guest 5 8000
+nb_stats "$V"
+# Five 8028-byte frames from the guest: more than one slot each (SG).
+[ $(($(nb_stat guest_tx_slots) - slots0)) -gt $(($(nb_stat guest_tx_packets) - pkts0)) ] ||
+	tb_fail "8000-byte pings from the guest took one slot per packet: no scatter-gather"
+
+tb_step tcp-guest-to-dom0
+nc -l -p 5001 > /tmp/g2d.bin < <(sleep 900) &
+ncpid=$!
+nb_cmd 240 send 5001 $((16 * MiB))
+want=$(tb_field sha)
+tb_metric tcp_g2d_MiBps "$(tb_calc "16 * 1000 / $(tb_field ms)")" MiB/s
+nb_wait_pid $ncpid 30 "dom0's nc listener (the guest finished sending)"
+got=$(sha256sum < /tmp/g2d.bin | cut -d' ' -f1)
+[ "$got" = "$want" ] || tb_fail "dom0 received $(stat -c %s /tmp/g2d.bin) bytes with sha256 $got, the guest sent $((16 * MiB)) with $want"
+rm -f /tmp/g2d.bin
+
+tb_step tcp-dom0-to-guest
+head -c $((16 * MiB)) /dev/urandom > /tmp/d2g.bin
+want=$(sha256sum < /tmp/d2g.bin | cut -d' ' -f1)
+nb_cmd 30 listen 5002
+t0=$(tb_now)
+timeout 180 nc "$GIP" 5002 < /tmp/d2g.bin > /dev/null 2>/tmp/nc.err ||
+	tb_fail "nc to the guest failed: $(cat /tmp/nc.err)"
+tb_metric tcp_d2g_MiBps "$(tb_calc "16 / ($(tb_now) - $t0)")" MiB/s
+nb_cmd 90 received 5002
+[ "$(tb_field sha)" = "$want" ] || tb_fail "the guest received $(tb_field bytes) bytes with sha256 $(tb_field sha), dom0 sent $((16 * MiB)) with $want"
+rm -f /tmp/d2g.bin
+
+tb_step offloads
+nb_stats "$V"
+# TSO from the guest (GSO extras) with checksums left to us, and GSO
+# packets with partial checksums towards it.
+nb_atleast guest_tx_gso 1 "no GSO packet from the guest's TCP"
+nb_atleast guest_tx_csum_blank 1 "no checksum offload from the guest"
+nb_atleast guest_rx_gso 1 "no GSO packet to the guest"
+nb_atleast guest_rx_csum_blank 1 "no checksum offload to the guest"
+for k in guest_tx_gso guest_tx_csum_blank guest_rx_gso guest_rx_csum_blank; do
+	tb_metric "$k" "$(nb_stat $k)" packets
+done
+
+tb_step two-queues
+# 16 flows each way: each queue carries at least one (all on one queue:
+# probability 2^-15 per direction with a working hash).
+head -c $((256 * 1024)) /dev/urandom > /tmp/multi
+nb_cmd 30 multi_listen 5100 16
+pids=
+for p in $(seq 5200 5215); do
+	nc -l -p "$p" > /dev/null < <(sleep 600) &
+	pids="$pids $!"
+done
+sleep 0.5
+nb_cmd 240 multi_send 5200 16 $((256 * 1024))
+sends=
+for p in $(seq 5100 5115); do
+	timeout 120 nc "$GIP" "$p" < /tmp/multi > /dev/null &
+	sends="$sends $!"
+done
+for p in $sends; do
+	wait "$p" || tb_fail "a flow from dom0 to the guest failed"
+done
+kill $pids 2>/dev/null
+rm -f /tmp/multi
+nb_stats "$V"
+for q in 0 1; do
+	nb_atleast "q${q}_guest_tx_bytes" $((256 * 1024)) "queue $q carried no flow from the guest"
+	nb_atleast "q${q}_guest_rx_bytes" $((256 * 1024)) "queue $q carried no flow to the guest"
+	tb_metric "q${q}_guest_tx_packets" "$(nb_stat q${q}_guest_tx_packets)" packets
+	tb_metric "q${q}_guest_rx_packets" "$(nb_stat q${q}_guest_rx_packets)" packets
+done
+
+tb_step udp-burst
+nb_cmd 30 udp_start
+nb_stats "$V"
+drops0=$(( $(nb_stat guest_rx_drop_full) + $(nb_stat guest_rx_drop_size) + $(nb_stat guest_rx_drop_stall) ))
+payload=$(head -c 1000 /dev/zero | tr '\0' u)
+sent=0
+exec 3>"/dev/udp/$GIP/5300" || tb_fail "cannot open a UDP socket to the guest"
+for i in $(seq 2000); do
+	printf '%s\n' "$payload" >&3 2>/dev/null && sent=$((sent + 1))
+done
+exec 3>&-
+sleep 1
+nb_cmd 30 udp_count
+got=$(tb_field received)
+nb_stats "$V"
+drops=$(( $(nb_stat guest_rx_drop_full) + $(nb_stat guest_rx_drop_size) + $(nb_stat guest_rx_drop_stall) - drops0 ))
+tb_log "UDP burst to the guest: $sent datagrams of 1001 bytes sent, $got received, $((sent - got)) lost ($drops dropped by xpv-netback)"
+tb_metric udp_sent "$sent" datagrams
+tb_metric udp_lost "$((sent - got))" datagrams
+[ "$sent" -ge 1900 ] || tb_fail "only $sent of 2000 datagrams left dom0's socket"
+[ "$got" -gt 0 ] && [ "$got" -le "$sent" ] || tb_fail "the guest took in $got datagrams of $sent sent"
+
+tb_step malformed-counters
+nb_stats "$V"
+nb_zero guest_tx_malformed guest_tx_bad_headers guest_tx_copy_errors \
+	guest_rx_copy_errors guest_tx_ring_broken guest_rx_ring_broken
+
+tb_step hot-unplug-under-load
+nc -l -p 5400 > /dev/null < <(sleep 900) &
+lpid=$!
+nb_cmd 30 stream_to 5400
+nb_cmd 30 stream_from 5401
+timeout 120 nc "$GIP" 5401 < /dev/zero > /dev/null 2>&1 &
+spid=$!
+sleep 3
+nb_stats "$V"
+b0=$(( $(nb_stat guest_tx_bytes) + $(nb_stat guest_rx_bytes) ))
+sleep 2
+nb_stats "$V"
+b1=$(( $(nb_stat guest_tx_bytes) + $(nb_stat guest_rx_bytes) ))
+[ "$b1" -gt "$b0" ] || tb_fail "no traffic on $V before the unplug"
+tb_log "traffic before the unplug: $(( (b1 - b0) / 2048 )) KiB/s"
+timeout 60 xl network-detach $G 0 || tb_fail "xl network-detach $G 0 failed"
+i=0
+while [ -e "/sys/class/net/$V" ] || xenstore-exists "/local/domain/0/backend/vif/$D/0" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || tb_fail "$V or its back-end directory still exists 30 s after network-detach"
+	sleep 0.1
+done
+kill $lpid $spid 2>/dev/null
+nb_cmd 60 unplugged 30
+nb_cmd 30 stop
+
+tb_step hot-plug
+timeout 60 xl network-attach $G bridge=xenbr0 mac=00:16:3e:00:01:01 ||
+	tb_fail "xl network-attach $G failed"
+i=0
+until V2=$(ls -d /sys/class/net/vif$D.* 2>/dev/null | head -n 1) && [ -n "$V2" ]; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || tb_fail "no vif$D.* net device 30 s after network-attach"
+	sleep 0.1
+done
+V2=${V2##*/}
+nb_served "$V2" "$D" "${V2#vif$D.}"
+ip neigh flush dev xenbr0 2>/dev/null
+nb_cmd 90 replugged 60
+nb_cmd 60 ping 10 56
+nb_ping_guest 10 56
+nb_stats "$V2"
+nb_zero guest_tx_malformed guest_tx_bad_headers guest_tx_ring_broken guest_rx_ring_broken
+
+tb_step shutdown
+tb_xs_write $G "cmd$((NB_N + 1))" done
+tb_guest_wait_pass $G 60
+xl shutdown $G || tb_fail "xl shutdown $G failed"
+TB_WATCH_DEATH=0 tb_wait_console $G 'XPV-SHUTDOWN poweroff' 60
+tb_wait_gone $G 60
+i=0
+while ls /sys/class/net | grep -q "^vif$D\."; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || tb_fail "vif$D.* still in dom0 20 s after the guest is gone"
+	sleep 0.1
+done
