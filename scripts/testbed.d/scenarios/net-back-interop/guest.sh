@@ -153,12 +153,17 @@ c_replugged() {
 	done
 	ip link set "$IF" up || fail "ip link set $IF up failed"
 	ip addr add "$XPV_IP" dev "$IF" || fail "cannot set $XPV_IP on $IF"
-	i=0
+	reach_peer
+	ok "if=$IF"
+}
+
+# reach_peer: dom0 answers a ping within 30 s.
+reach_peer() {
+	local i=0
 	until ping -c 1 -W 1 "$PEER" > /dev/null 2>&1; do
 		i=$((i + 1))
-		[ $i -lt 30 ] || fail "dom0 does not answer on $IF within 30 s"
+		[ $i -lt 30 ] || fail "dom0 ($PEER) does not answer a ping on $IF within 30 s"
 	done
-	ok "if=$IF"
 }
 
 # Listeners read from this fifo, held open here: their stdin never ends
@@ -168,11 +173,7 @@ exec 7<>/tmp/hold
 
 step net-up
 net_up
-i=0
-until ping -c 1 -W 1 "$PEER" >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ $i -lt 30 ] || fail "dom0 ($PEER) does not answer a first ping within 30 s"
-done
+reach_peer
 ok "ip=${XPV_IP%/*} cpus=$(nproc) txq=$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l)"
 
 n=0
