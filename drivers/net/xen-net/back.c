@@ -673,7 +673,7 @@ static void nb_deliver(struct list_head *deliver)
 static bool nb_pass(struct xpv_netback_queue *q)
 {
 	LIST_HEAD(deliver);
-	bool more_tx = false, more_rx = false, waiting = false;
+	bool more_tx = false, more_rx = false, waiting = false, eoi = false;
 	unsigned int eoi_flags;
 
 	clear_bit(XPV_NETBACK_Q_KICK, &q->flags);
@@ -695,12 +695,18 @@ static bool nb_pass(struct xpv_netback_queue *q)
 	/* A broken ring's events stay unacknowledged: the port stays masked. */
 	if (q->broken)
 		return false;
+	/* Work done by passes the stack started counts for the next event. */
 	eoi_flags = q->since_eoi ? 0 : XPV_EOI_SPURIOUS;
-	if (test_and_clear_bit(XPV_NETBACK_Q_EOI_TX, &q->flags))
+	if (test_and_clear_bit(XPV_NETBACK_Q_EOI_TX, &q->flags)) {
 		xpv_evtchn_lateeoi(q->ev_tx.irq, eoi_flags);
-	if (test_and_clear_bit(XPV_NETBACK_Q_EOI_RX, &q->flags))
+		eoi = true;
+	}
+	if (test_and_clear_bit(XPV_NETBACK_Q_EOI_RX, &q->flags)) {
 		xpv_evtchn_lateeoi(q->ev_rx.irq, eoi_flags);
-	q->since_eoi = 0;
+		eoi = true;
+	}
+	if (eoi)
+		q->since_eoi = 0;
 	return waiting;
 }
 

@@ -78,6 +78,47 @@ nb_ping_guest() {
 	tb_log "dom0 -> guest: $1 pings of $2 bytes, no loss"
 }
 
+# A vif "of domain 0" driven from this shell through xenstore only (the
+# nodes libxl would write): the negotiation's refusals, before any ring.
+NB_FE=/local/domain/0/device/vif/7
+NB_BE=/local/domain/0/backend/vif/0/7
+NB_ERR=/local/domain/0/error/backend/vif/0/7/error
+
+nb_be_state() { xenstore-read "$NB_BE/state" 2>/dev/null; }
+
+# nb_wait_be_state STATE SECONDS
+nb_wait_be_state() {
+	local i=0
+	while [ "$(nb_be_state)" != "$1" ]; do
+		i=$((i + 1))
+		[ $i -lt $(($2 * 10)) ] || tb_fail "vif 0/7: back end state '$(nb_be_state)', expected $1 within $2 s"
+		sleep 0.1
+	done
+}
+
+# nb_refused WHAT KEY=VALUE...: the front end writes its keys and
+# Connected; the back end must answer with an error node and Closing, then
+# come back to InitWait through Closed when the front end resets.
+nb_refused() {
+	local what=$1 kv err
+	shift
+	for kv in "$@"; do
+		xenstore-write "$NB_FE/${kv%%=*}" "${kv#*=}"
+	done
+	xenstore-write "$NB_FE/state" 4
+	nb_wait_be_state 5 20
+	err=$(xenstore-read "$NB_ERR" 2>/dev/null) || tb_fail "$what: no error node at $NB_ERR"
+	tb_log "$what refused: $err"
+	xenstore-write "$NB_FE/state" 6
+	nb_wait_be_state 6 20
+	xenstore-rm "$NB_ERR"
+	for kv in "$@"; do
+		xenstore-rm "$NB_FE/${kv%%=*}"
+	done
+	xenstore-write "$NB_FE/state" 1
+	nb_wait_be_state 2 20
+}
+
 # nb_wait_pid PID SECONDS WHAT
 nb_wait_pid() {
 	local i=0
@@ -90,6 +131,36 @@ nb_wait_pid() {
 
 tb_step use-xpv-netback
 tb_use_xpv_netback
+
+tb_step refusals
+xenstore-write "$NB_FE/backend" "$NB_BE" "$NB_FE/backend-id" 0 "$NB_FE/handle" 7 \
+	"$NB_FE/mac" 00:16:3e:00:07:07 "$NB_FE/state" 1
+xenstore-write "$NB_BE/frontend" "$NB_FE" "$NB_BE/frontend-id" 0 "$NB_BE/online" 1 \
+	"$NB_BE/handle" 7 "$NB_BE/mac" 00:16:3e:00:07:07 "$NB_BE/state" 1
+nb_wait_be_state 2 20
+[ -d /sys/class/net/vif0.7 ] || tb_fail "no net device vif0.7 for the back end in InitWait"
+for k in feature-sg feature-gso-tcpv4 feature-gso-tcpv6 feature-rx-copy \
+		feature-split-event-channels; do
+	[ "$(xenstore-read "$NB_BE/$k" 2>/dev/null)" = 1 ] || tb_fail "the back end does not offer $k"
+done
+[ "$(xenstore-read "$NB_BE/multi-queue-max-queues")" = 2 ] ||
+	tb_fail "multi-queue-max-queues is '$(xenstore-read "$NB_BE/multi-queue-max-queues")', not 2 (dom0's CPUs)"
+rings="tx-ring-ref=8 rx-ring-ref=9 event-channel=10"
+nb_refused "zero queues" request-rx-copy=1 feature-rx-notify=1 multi-queue-num-queues=0 $rings
+nb_refused "3 queues of 2" request-rx-copy=1 feature-rx-notify=1 multi-queue-num-queues=3 $rings
+nb_refused "no request-rx-copy" feature-rx-notify=1 $rings
+nb_refused "a control ring" request-rx-copy=1 feature-rx-notify=1 ctrl-ring-ref=11 \
+	event-channel-ctrl=12 $rings
+nb_refused "no rx ring" request-rx-copy=1 feature-rx-notify=1 tx-ring-ref=8 event-channel=10
+xenstore-rm "$NB_BE"
+xenstore-rm "$NB_FE"
+i=0
+while [ -e /sys/class/net/vif0.7 ]; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || tb_fail "vif0.7 still exists 20 s after its back-end node went away"
+	sleep 0.1
+done
+xenstore-rm /local/domain/0/error/backend/vif 2>/dev/null
 
 tb_step create
 tb_guest_create $G --kernel "$NB_KERNEL" --vcpus 2 --memory 512 --vif
