@@ -83,23 +83,23 @@ static domid_t nb_otherend(struct xpv_netback_queue *q)
 /* Grant copy.                                                         */
 /* ------------------------------------------------------------------ */
 
-/* Add the copy operations moving @len bytes between our buffer @local and
- * the front end's page (@gref, @goff), one per local page touched; the
- * foreign side stays within its page (the callers check that).
+/* Add to the batch the copy operations moving @len bytes between our
+ * buffer @local and the front end's page (@gref, @goff), one per local page
+ * touched; the foreign side stays within its page (the callers check that).
  * Return: false when the operation array is full.
  */
-static bool nb_copy_add(struct xpv_netback_queue *q, unsigned int *n,
-			void *local, unsigned int len, u32 gref,
-			unsigned int goff, bool to_guest)
+static bool nb_copy_add(struct xpv_netback_queue *q, void *local,
+			unsigned int len, u32 gref, unsigned int goff,
+			bool to_guest)
 {
 	while (len) {
 		unsigned int off = offset_in_page(local);
 		unsigned int chunk = min_t(unsigned int, len, PAGE_SIZE - off);
 		struct gnttab_copy *op;
 
-		if (*n >= XPV_NETBACK_MAX_COPY)
+		if (q->nr_copy >= XPV_NETBACK_COPY_CAP)
 			return false;
-		op = &q->copy[(*n)++];
+		op = &q->copy[q->nr_copy++];
 		memset(op, 0, sizeof(*op));
 		if (to_guest) {
 			op->source.u.gmfn = xpv_gnttab_page_gfn(local);
@@ -124,6 +124,26 @@ static bool nb_copy_add(struct xpv_netback_queue *q, unsigned int *n,
 		len -= chunk;
 	}
 	return true;
+}
+
+/* Whether the @nops operations from @op0 of the batch succeeded. */
+static bool nb_copy_ok(struct xpv_netback_queue *q, unsigned int op0,
+		       unsigned int nops)
+{
+	unsigned int i;
+
+	for (i = 0; i < nops; i++)
+		if (q->copy[op0 + i].status != GNTST_okay)
+			return false;
+	return true;
+}
+
+/* Do the batch's copies (each operation's status tells how it went). */
+static void nb_copy_flush(struct xpv_netback_queue *q)
+{
+	if (q->nr_copy)
+		xpv_gnttab_copy(q->copy, q->nr_copy);
+	q->nr_copy = 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -157,35 +177,42 @@ static void nb_free_pages(struct page **pages, unsigned int n)
 		__free_page(pages[n]);
 }
 
-/* Copy a parsed packet into a new skb: the planned header bytes into the
- * linear area, the rest packed into whole pages.  Return: the skb, or NULL
- * (counted) when memory or a grant copy failed.
- */
-static struct sk_buff *nb_tx_copy(struct xpv_netback_queue *q,
-				  const struct xpv_netif_tx_pkt *pkt)
+/* Give back what a dropped packet's copy was going to fill. */
+static void nb_tx_drop_data(struct xpv_netback_txb *b)
 {
+	nb_free_pages(b->pages, b->npages);
+	b->npages = 0;
+	kfree_skb(b->skb);
+	b->skb = NULL;
+}
+
+/* Allocate a valid packet's skb and pages and add its copies to the batch:
+ * the planned header bytes into the linear area, the rest packed into
+ * whole pages.  On failure (counted) the packet is answered with an error
+ * at the flush.
+ */
+static void nb_tx_prepare(struct xpv_netback_queue *q,
+			  struct xpv_netback_txb *b)
+{
+	const struct xpv_netif_tx_pkt *pkt = &b->pkt;
 	u32 hdr = pkt->hdr_len, fbytes = pkt->len - pkt->hdr_len;
 	unsigned int npages = DIV_ROUND_UP(fbytes, PAGE_SIZE);
-	unsigned int n = 0, i, left, pos;
-	struct sk_buff *skb;
+	unsigned int i, left, pos;
 	u8 *dst;
 
-	skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + hdr,
-			GFP_KERNEL | __GFP_NOWARN);
-	if (!skb)
+	b->skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + hdr,
+			   GFP_KERNEL | __GFP_NOWARN);
+	if (!b->skb)
 		goto out_nomem;
-	skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
-	for (i = 0; i < npages; i++) {
-		q->tx_pages[i] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
-		if (!q->tx_pages[i]) {
-			nb_free_pages(q->tx_pages, i);
-			kfree_skb(skb);
+	skb_reserve(b->skb, NET_SKB_PAD + NET_IP_ALIGN);
+	for (b->npages = 0; b->npages < npages; b->npages++) {
+		b->pages[b->npages] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!b->pages[b->npages])
 			goto out_nomem;
-		}
 	}
 
 	/* The header, from as many leading slots as it spans. */
-	dst = skb->data;
+	dst = b->skb->data;
 	left = hdr;
 	for (i = 0; i < pkt->hdr_segs && left; i++) {
 		const struct xpv_netif_seg *seg = &pkt->seg[i];
@@ -193,9 +220,8 @@ static struct sk_buff *nb_tx_copy(struct xpv_netback_queue *q,
 
 		if (!take)
 			continue;
-		if (!nb_copy_add(q, &n, dst, take, seg->gref, seg->offset,
-				 false))
-			goto out_copy_err;
+		if (!nb_copy_add(q, dst, take, seg->gref, seg->offset, false))
+			goto out_no_room;
 		dst += take;
 		left -= take;
 	}
@@ -210,38 +236,29 @@ static struct sk_buff *nb_tx_copy(struct xpv_netback_queue *q,
 			unsigned int poff = pos % PAGE_SIZE;
 			unsigned int chunk = min_t(unsigned int, size,
 						   PAGE_SIZE - poff);
-			struct page *page = q->tx_pages[pos / PAGE_SIZE];
+			struct page *page = b->pages[pos / PAGE_SIZE];
 
-			if (!nb_copy_add(q, &n, page_address(page) + poff,
-					 chunk, seg->gref, off, false))
-				goto out_copy_err;
+			if (!nb_copy_add(q, page_address(page) + poff, chunk,
+					 seg->gref, off, false))
+				goto out_no_room;
 			off += chunk;
 			size -= chunk;
 			pos += chunk;
 		}
 	}
 	if (left || pos != fbytes)
-		goto out_copy_err;	/* the plan does not add up: never */
-	if (n && xpv_gnttab_copy(q->copy, n))
-		goto out_copy_err;
+		goto out_no_room;	/* the plan does not add up: never */
+	b->nops = q->nr_copy - b->op0;
+	return;
 
-	skb_put(skb, hdr);
-	for (i = 0; i < npages; i++)
-		skb_fill_page_desc(skb, i, q->tx_pages[i], 0,
-				   min_t(u32, PAGE_SIZE, fbytes - i * PAGE_SIZE));
-	skb->len += fbytes;
-	skb->data_len = fbytes;
-	skb->truesize += npages * PAGE_SIZE;
-	return skb;
-
-out_copy_err:
-	nb_free_pages(q->tx_pages, npages);
-	kfree_skb(skb);
+out_no_room:
 	nb_inc(q, XPV_NETBACK_TX_COPY_ERR);
-	return NULL;
+	goto out_drop;
 out_nomem:
 	nb_inc(q, XPV_NETBACK_TX_NOMEM);
-	return NULL;
+out_drop:
+	q->nr_copy = b->op0;
+	nb_tx_drop_data(b);
 }
 
 /* Checksum and GSO state from the front end's flags and extra.  Return: 0,
@@ -284,32 +301,27 @@ static int nb_tx_offloads(struct sk_buff *skb,
 	return 0;
 }
 
-/* A complete chain: drop it or build its skb, and answer its slots. */
-static void nb_tx_packet(struct xpv_netback_queue *q,
-			 const struct xpv_netif_tx_pkt *pkt, int err,
-			 struct list_head *deliver)
+/* A packet whose data arrived: complete its skb and queue it for the stack. */
+static void nb_tx_finish(struct xpv_netback_queue *q,
+			 struct xpv_netback_txb *b, struct list_head *deliver)
 {
+	const struct xpv_netif_tx_pkt *pkt = &b->pkt;
+	u32 fbytes = pkt->len - pkt->hdr_len;
 	struct net_device *dev = q->vif->netdev;
-	struct sk_buff *skb;
+	struct sk_buff *skb = b->skb;
+	unsigned int i;
 	bool hdr_ok;
 	u32 hlen;
 
-	nb_add(q, XPV_NETBACK_TX_ZERO_SLOTS, pkt->nr_zero);
-	if (err) {
-		nb_inc(q, XPV_NETBACK_TX_MALFORMED);
-		if (-err >= 1 && -err <= XPV_NETIF_E_HASH)
-			nb_inc(q, XPV_NETBACK_BAD_FIRST + (-err - 1));
-		netdev_dbg(dev, "queue %u: malformed packet dropped: %s\n",
-			   q->index, xpv_netif_err_str(err));
-		nb_tx_respond(q, pkt, XPV_NETIF_RSP_ERROR);
-		return;
-	}
-
-	skb = nb_tx_copy(q, pkt);
-	/* The data is ours now (or lost): the front end may reuse its pages. */
-	nb_tx_respond(q, pkt, skb ? XPV_NETIF_RSP_OKAY : XPV_NETIF_RSP_ERROR);
-	if (!skb)
-		return;
+	skb_put(skb, pkt->hdr_len);
+	for (i = 0; i < b->npages; i++)
+		skb_fill_page_desc(skb, i, b->pages[i], 0,
+				   min_t(u32, PAGE_SIZE, fbytes - i * PAGE_SIZE));
+	skb->len += fbytes;
+	skb->data_len = fbytes;
+	skb->truesize += b->npages * PAGE_SIZE;
+	b->skb = NULL;		/* the skb owns the pages now */
+	b->npages = 0;
 
 	/* The protocol headers, parsed from the linear copy. */
 	hdr_ok = !xpv_netif_hdr_len(skb->data, skb_headlen(skb), pkt->len,
@@ -333,6 +345,65 @@ static void nb_tx_packet(struct xpv_netback_queue *q,
 	list_add_tail(&skb->list, deliver);
 }
 
+/* Copy the batch's data in one hypercall, then answer its packets in ring
+ * order (the front end may reuse its pages once answered) and queue the
+ * good ones for the stack.
+ */
+static void nb_tx_flush(struct xpv_netback_queue *q,
+			struct list_head *deliver)
+{
+	unsigned int i;
+
+	nb_copy_flush(q);
+	for (i = 0; i < q->nr_txb; i++) {
+		struct xpv_netback_txb *b = &q->txb[i];
+		bool ok = !b->err && b->skb;
+
+		if (ok && !nb_copy_ok(q, b->op0, b->nops)) {
+			nb_inc(q, XPV_NETBACK_TX_COPY_ERR);
+			ok = false;
+		}
+		nb_tx_respond(q, &b->pkt, ok ? XPV_NETIF_RSP_OKAY :
+				  XPV_NETIF_RSP_ERROR);
+		if (ok)
+			nb_tx_finish(q, b, deliver);
+		else
+			nb_tx_drop_data(b);
+	}
+	q->nr_txb = 0;
+}
+
+/* A complete chain: into the batch, valid or to be dropped (its slots are
+ * answered at the flush, in order with the others).
+ */
+static void nb_tx_add(struct xpv_netback_queue *q,
+		      const struct xpv_netif_tx_pkt *pkt, int err,
+		      struct list_head *deliver)
+{
+	struct xpv_netback_txb *b;
+
+	if (q->nr_txb == XPV_NETBACK_BATCH ||
+	    q->nr_copy + XPV_NETBACK_MAX_COPY > XPV_NETBACK_COPY_CAP)
+		nb_tx_flush(q, deliver);
+	b = &q->txb[q->nr_txb++];
+	memcpy(&b->pkt, pkt, sizeof(*pkt));
+	b->err = err;
+	b->skb = NULL;
+	b->npages = 0;
+	b->op0 = q->nr_copy;
+	b->nops = 0;
+	nb_add(q, XPV_NETBACK_TX_ZERO_SLOTS, pkt->nr_zero);
+	if (err) {
+		nb_inc(q, XPV_NETBACK_TX_MALFORMED);
+		if (-err >= 1 && -err <= XPV_NETIF_E_HASH)
+			nb_inc(q, XPV_NETBACK_BAD_FIRST + (-err - 1));
+		netdev_dbg(q->vif->netdev, "queue %u: malformed packet dropped: %s\n",
+			   q->index, xpv_netif_err_str(err));
+		return;
+	}
+	nb_tx_prepare(q, b);
+}
+
 /* The front end broke a ring: stop consuming, let the control plane act. */
 static void nb_broken(struct xpv_netback_queue *q, enum xpv_netback_stat stat,
 		      const char *why)
@@ -346,11 +417,11 @@ static void nb_broken(struct xpv_netback_queue *q, enum xpv_netback_stat stat,
 	xpv_netback_queue_broken(q);
 }
 
-/* Take up to @budget packets off the tx ring.
+/* Take up to @budget packets off the tx ring into batches.
  * Return: true when requests may remain (the budget ran out).
  */
-static bool nb_tx(struct xpv_netback_queue *q, unsigned int budget,
-		  struct list_head *deliver)
+static bool nb_tx_take(struct xpv_netback_queue *q, unsigned int budget,
+		       struct list_head *deliver)
 {
 	struct xpv_netif_tx_request slot;
 	unsigned int done = 0;
@@ -387,10 +458,22 @@ static bool nb_tx(struct xpv_netback_queue *q, unsigned int budget,
 			nb_broken(q, XPV_NETBACK_TX_FATAL, "fatal tx chain");
 			return false;
 		}
-		nb_tx_packet(q, &q->parser.pkt, ret, deliver);
+		nb_tx_add(q, &q->parser.pkt, ret, deliver);
 		done++;
 	}
 	return true;
+}
+
+/* Guest tx: take packets, copy them in batches, answer them, and queue
+ * them for the stack.  Return: true when requests may remain.
+ */
+static bool nb_tx(struct xpv_netback_queue *q, unsigned int budget,
+		  struct list_head *deliver)
+{
+	bool more = nb_tx_take(q, budget, deliver);
+
+	nb_tx_flush(q, deliver);
+	return more;
 }
 
 /* ------------------------------------------------------------------ */
@@ -450,23 +533,23 @@ static void nb_rx_purge(struct xpv_netback_queue *q,
 	}
 }
 
-/* Copy @skb into the @needed rx requests just consumed (q->rx_reqs) and
- * write their responses: the first data slot, the GSO extra if any, then
- * the other data slots, each data slot filled to the page but the last.
+/* Add to the batch the copies of @skb into the pages of the @needed rx
+ * requests whose grants are @grefs (consumed in ring order): the linear
+ * area then each fragment, packed, each data slot filled to the page but
+ * the last; the GSO extra takes the second slot.
  */
-static void nb_rx_packet(struct xpv_netback_queue *q, struct sk_buff *skb,
-			 u32 needed, u8 gso_type)
+static void nb_rx_prepare(struct xpv_netback_queue *q,
+			  struct xpv_netback_rxb *b, const u32 *grefs)
 {
-	u32 nr_extras = gso_type != XPV_NETIF_GSO_NONE ? 1 : 0;
-	u32 ndata = needed - nr_extras;
-	u16 sizes[XPV_NETIF_SLOTS_CAP] = { };
-	unsigned int n = 0, k = 0, doff = 0, j;
-	bool ok = true;
-	u16 flags0 = 0;
+	struct sk_buff *skb = b->skb;
+	u32 nr_extras = b->gso_type != XPV_NETIF_GSO_NONE ? 1 : 0;
+	u32 ndata = b->needed - nr_extras;
+	unsigned int k = 0, doff = 0;
 	int f;
 
-	/* The pieces: the linear area, then each fragment. */
-	for (f = -1; ok && f < (int)skb_shinfo(skb)->nr_frags; f++) {
+	b->ok = true;
+	memset(b->sizes, 0, sizeof(b->sizes));
+	for (f = -1; b->ok && f < (int)skb_shinfo(skb)->nr_frags; f++) {
 		u8 *src;
 		unsigned int len;
 
@@ -479,18 +562,18 @@ static void nb_rx_packet(struct xpv_netback_queue *q, struct sk_buff *skb,
 			src = skb_frag_address(frag);
 			len = skb_frag_size(frag);
 		}
-		while (len && ok) {
+		while (len && b->ok) {
 			unsigned int chunk = min_t(unsigned int, len,
 						   XPV_NETIF_PAGE_SIZE - doff);
 			u32 slot = k ? k + nr_extras : 0;
 
 			if (k >= ndata) {
-				ok = false;
+				b->ok = false;
 				break;
 			}
-			ok = nb_copy_add(q, &n, src, chunk,
-					 q->rx_reqs[slot].gref, doff, true);
-			sizes[k] += chunk;
+			b->ok = nb_copy_add(q, src, chunk, grefs[slot], doff,
+					    true);
+			b->sizes[k] += chunk;
 			src += chunk;
 			len -= chunk;
 			doff += chunk;
@@ -500,50 +583,77 @@ static void nb_rx_packet(struct xpv_netback_queue *q, struct sk_buff *skb,
 			}
 		}
 	}
-	if (ok && n && xpv_gnttab_copy(q->copy, n))
-		ok = false;
-	if (!ok)
-		nb_inc(q, XPV_NETBACK_RX_COPY_ERR);
+	b->nops = q->nr_copy - b->op0;
+}
 
-	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+/* Write the responses of one packet of the batch, in its slots. */
+static void nb_rx_respond(struct xpv_netback_queue *q,
+			  const struct xpv_netback_rxb *b, bool ok)
+{
+	const struct sk_buff *skb = b->skb;
+	u32 nr_extras = b->gso_type != XPV_NETIF_GSO_NONE ? 1 : 0;
+	u32 ndata = b->needed - nr_extras;
+	unsigned int j, k;
+	u16 flags0 = 0;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL)
 		flags0 |= XPV_NETRXF_CSUM_BLANK | XPV_NETRXF_DATA_VALIDATED;
-		nb_inc(q, XPV_NETBACK_RX_CSUM_BLANK);
-	} else if (skb->ip_summed == CHECKSUM_UNNECESSARY) {
+	else if (skb->ip_summed == CHECKSUM_UNNECESSARY)
 		flags0 |= XPV_NETRXF_DATA_VALIDATED;
-	}
 	if (nr_extras)
 		flags0 |= XPV_NETRXF_EXTRA_INFO;
 
-	for (j = 0, k = 0; j < needed; j++) {
+	for (j = 0, k = 0; j < b->needed; j++) {
 		struct xpv_netif_rx_response *rsp;
 
 		rsp = xpv_netif_rx_back_new_response(&q->rx);
 		if (!rsp)
-			break;	/* only on a broken ring */
+			return;	/* only on a broken ring */
 		if (nr_extras && j == 1) {
 			struct xpv_netif_extra ex = { };
 
 			ex.type = XPV_NETIF_EXTRA_GSO;
 			ex.u.gso.size = skb_shinfo(skb)->gso_size;
-			ex.u.gso.type = gso_type;
+			ex.u.gso.type = b->gso_type;
 			memcpy(rsp, &ex, sizeof(ex));
 			continue;
 		}
-		rsp->id = q->rx_reqs[j].id;
+		rsp->id = b->ids[j];
 		rsp->offset = 0;
 		rsp->flags = k ? 0 : flags0;
 		if (k + 1 < ndata)
 			rsp->flags |= XPV_NETRXF_MORE_DATA;
-		rsp->status = ok ? (s16)sizes[k] : XPV_NETIF_RSP_ERROR;
+		rsp->status = ok ? (s16)b->sizes[k] : XPV_NETIF_RSP_ERROR;
 		k++;
 	}
-	nb_add(q, XPV_NETBACK_RX_SLOTS, needed);
-	if (ok) {
-		nb_inc(q, XPV_NETBACK_RX_PACKETS);
-		nb_add(q, XPV_NETBACK_RX_BYTES, skb->len);
-		if (nr_extras)
-			nb_inc(q, XPV_NETBACK_RX_GSO);
+}
+
+/* Copy the batch's packets in one hypercall and answer them in order. */
+static void nb_rx_flush(struct xpv_netback_queue *q)
+{
+	unsigned int i;
+
+	nb_copy_flush(q);
+	for (i = 0; i < q->nr_rxb; i++) {
+		struct xpv_netback_rxb *b = &q->rxb[i];
+		bool ok = b->ok && nb_copy_ok(q, b->op0, b->nops);
+
+		nb_rx_respond(q, b, ok);
+		nb_add(q, XPV_NETBACK_RX_SLOTS, b->needed);
+		if (ok) {
+			nb_inc(q, XPV_NETBACK_RX_PACKETS);
+			nb_add(q, XPV_NETBACK_RX_BYTES, b->skb->len);
+			if (b->gso_type != XPV_NETIF_GSO_NONE)
+				nb_inc(q, XPV_NETBACK_RX_GSO);
+			if (b->skb->ip_summed == CHECKSUM_PARTIAL)
+				nb_inc(q, XPV_NETBACK_RX_CSUM_BLANK);
+		} else {
+			nb_inc(q, XPV_NETBACK_RX_COPY_ERR);
+		}
+		dev_consume_skb_any(b->skb);
+		b->skb = NULL;
 	}
+	q->nr_rxb = 0;
 }
 
 /* Requests the front end must have posted before a stalled queue resumes. */
@@ -552,13 +662,15 @@ static u32 nb_rx_resume_slots(struct xpv_netback_queue *q)
 	return min_t(u32, nb_rx_max_data(q) + 1, q->rx.r.nr_ents);
 }
 
-/* Send up to @budget packets to the guest.
- * Return: true when packets may remain that fit now (the budget ran out);
- * *@waiting tells whether the head packet waits for rx requests.
+/* Take up to @budget packets for the guest, with their requests, into
+ * batches.  Return: true when packets may remain that fit now (the budget
+ * ran out); *@waiting tells whether the head packet waits for rx requests.
  */
-static bool nb_rx(struct xpv_netback_queue *q, unsigned int budget,
-		  bool *waiting)
+static bool nb_rx_take(struct xpv_netback_queue *q, unsigned int budget,
+		       bool *waiting)
 {
+	u32 grefs[XPV_NETBACK_RX_PKT_SLOTS];
+	struct xpv_netback_rxb *b;
 	u64 timeout = msecs_to_jiffies(READ_ONCE(xpv_netback_rx_stall_ms));
 	unsigned int done = 0;
 
@@ -630,22 +742,44 @@ static bool nb_rx(struct xpv_netback_queue *q, unsigned int budget,
 			continue;
 		}
 		xpv_netif_rx_stall_update(&q->stall, jiffies, true, timeout);
+		if (q->nr_rxb == XPV_NETBACK_BATCH ||
+		    q->nr_copy + XPV_NETBACK_MAX_COPY > XPV_NETBACK_COPY_CAP)
+			nb_rx_flush(q);
+		b = &q->rxb[q->nr_rxb++];
+		b->skb = skb;
+		b->needed = needed;
+		b->gso_type = gso_type;
+		b->op0 = q->nr_copy;
 		for (i = 0; i < needed; i++) {
-			if (!xpv_netif_rx_back_get_request(&q->rx,
-							   &q->rx_reqs[i])) {
+			struct xpv_netif_rx_request req;
+
+			if (!xpv_netif_rx_back_get_request(&q->rx, &req)) {
 				/* FITS said they were there: a broken ring. */
+				q->nr_rxb--;
+				q->nr_copy = b->op0;
 				dev_kfree_skb(skb);
 				nb_broken(q, XPV_NETBACK_RX_FATAL,
 					  "rx requests vanished");
 				return false;
 			}
+			b->ids[i] = req.id;
+			grefs[i] = req.gref;
 		}
 		q->since_eoi += needed;
-		nb_rx_packet(q, skb, needed, gso_type);
-		dev_consume_skb_any(skb);
+		nb_rx_prepare(q, b, grefs);
 		done++;
 	}
 	return true;
+}
+
+/* Guest rx: send packets in batches.  Return: as nb_rx_take(). */
+static bool nb_rx(struct xpv_netback_queue *q, unsigned int budget,
+		  bool *waiting)
+{
+	bool more = nb_rx_take(q, budget, waiting);
+
+	nb_rx_flush(q);
+	return more;
 }
 
 /* ------------------------------------------------------------------ */

@@ -26,8 +26,14 @@
  * linear area; every operation ends at a page or piece boundary.
  */
 #define XPV_NETBACK_MAX_COPY		96
+/* Packets per direction whose grant copies go in one hypercall. */
+#define XPV_NETBACK_BATCH		16
+/* Room for the copy operations of one batch (flushed early when full). */
+#define XPV_NETBACK_COPY_CAP		512
 /* Pages the data of one guest packet past its linear area may need. */
 #define XPV_NETBACK_TX_PAGES		DIV_ROUND_UP(XPV_NETIF_MAX_TX_SIZE, PAGE_SIZE)
+/* Ring slots one rx packet may take (data and extras). */
+#define XPV_NETBACK_RX_PKT_SLOTS	(XPV_NETIF_SLOTS_CAP + XPV_NETIF_MAX_EXTRAS)
 
 /**
  * enum xpv_netback_stat - the counters kept per queue (ethtool -S)
@@ -111,6 +117,48 @@ struct xpv_netback_stats {
 	u64 c[XPV_NETBACK_NR_STATS];
 };
 
+/**
+ * struct xpv_netback_txb - a guest packet between parsing and answering
+ * @pkt: the parsed chain (its slots are answered in their order)
+ * @err: the parser's packet-dropping error, or 0
+ * @skb: the skb its data is copied into (NULL: dropped)
+ * @pages: the pages of its fragments
+ * @npages: entries of @pages
+ * @op0: its first grant copy operation in the queue's batch
+ * @nops: its operations
+ */
+struct xpv_netback_txb {
+	struct xpv_netif_tx_pkt pkt;
+	int err;
+	struct sk_buff *skb;
+	struct page *pages[XPV_NETBACK_TX_PAGES];
+	u16 npages;
+	u16 op0;
+	u16 nops;
+};
+
+/**
+ * struct xpv_netback_rxb - a packet for the guest between copy and answer
+ * @skb: the packet
+ * @needed: ring slots it takes (its requests are consumed)
+ * @gso_type: XPV_NETIF_GSO_* of its extra (NONE: no extra)
+ * @ok: every piece fitted the operation array
+ * @op0: its first grant copy operation in the queue's batch
+ * @nops: its operations
+ * @ids: the ids of the requests it consumed, in ring order
+ * @sizes: bytes in each data slot
+ */
+struct xpv_netback_rxb {
+	struct sk_buff *skb;
+	u8 needed;
+	u8 gso_type;
+	bool ok;
+	u16 op0;
+	u16 nops;
+	u16 ids[XPV_NETBACK_RX_PKT_SLOTS];
+	u16 sizes[XPV_NETIF_SLOTS_CAP];
+};
+
 struct xpv_netback;
 
 /**
@@ -139,10 +187,12 @@ struct xpv_netback;
  *	posts requests again
  * @since_eoi: ring entries consumed since the last late EOI
  * @broken: the front end broke a ring: nothing more is consumed
- * @copy: scratch: grant copy operations
- * @copy_len: scratch: for tx, which part of the packet each op fills
- * @rx_reqs: scratch: the rx requests one packet consumes
- * @tx_pages: scratch: pages for the data of one tx packet
+ * @copy: the grant copy operations of the current batch
+ * @nr_copy: operations in @copy
+ * @txb: the tx batch: packets parsed, copies not done yet
+ * @nr_txb: entries of @txb
+ * @rxb: the rx batch: requests consumed, copies not done yet
+ * @nr_rxb: entries of @rxb
  * @st: this queue's counters (in the vif)
  * @name: thread and tx (or only) IRQ name
  * @name_rx: rx IRQ name (split event channels)
@@ -170,10 +220,12 @@ struct xpv_netback_queue {
 	bool stalled;
 	unsigned int since_eoi;
 	bool broken;
-	struct gnttab_copy copy[XPV_NETBACK_MAX_COPY];
-	struct xpv_netif_rx_request rx_reqs[XPV_NETIF_SLOTS_CAP +
-					    XPV_NETIF_MAX_EXTRAS];
-	struct page *tx_pages[XPV_NETBACK_TX_PAGES];
+	struct gnttab_copy copy[XPV_NETBACK_COPY_CAP];
+	unsigned int nr_copy;
+	struct xpv_netback_txb txb[XPV_NETBACK_BATCH];
+	unsigned int nr_txb;
+	struct xpv_netback_rxb rxb[XPV_NETBACK_BATCH];
+	unsigned int nr_rxb;
 	struct xpv_netback_stats *st;
 	char name[IFNAMSIZ + 8];
 	char name_rx[IFNAMSIZ + 8];

@@ -98,7 +98,7 @@ static void nb_disconnect(struct xpv_netback *vif)
 		xpv_netback_queue_free(nq);
 	}
 	WRITE_ONCE(vif->queues, NULL);
-	kfree(queues);
+	kvfree(queues);
 	dev_info(&vif->dev->dev, "disconnected\n");
 }
 
@@ -274,7 +274,7 @@ static int nb_connect(struct xpv_netback *vif)
 		return err;
 	}
 	nr = vif->feat.nr_queues;
-	queues = kcalloc(nr, sizeof(*queues), GFP_KERNEL);
+	queues = kvcalloc(nr, sizeof(*queues), GFP_KERNEL);
 	if (!queues) {
 		xpv_xenbus_dev_fatal(dev, -ENOMEM, "allocating queues");
 		return -ENOMEM;
