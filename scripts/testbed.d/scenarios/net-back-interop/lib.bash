@@ -23,6 +23,17 @@ nb_cmd() {
 	tb_wait_console $G "XPV-OK c$NB_N " "$t"
 }
 
+# nb_fail REASON: fail a dom0-side check; when the guest died meanwhile
+# (a triple fault restarts it under a new domain id) say so, with Xen's
+# account of it, so that a run lost to the emulator is known as such.
+nb_fail() {
+	local d
+	d=$(tb_domid $G)
+	[ "${d:-none}" = "$D" ] ||
+		tb_fail "$1; the guest $G (domain $D) died meanwhile (now: domain ${d:-none})$(tb_postmortem $G)"
+	tb_fail "$1"
+}
+
 # nb_stats VIF: snapshot the vif's counters; nb_stat NAME reads one.
 nb_stats() {
 	xpv-ethstats "$1" > /tmp/nbstats 2>/tmp/nbstats.err ||
@@ -74,7 +85,7 @@ nb_ping_guest() {
 	local out
 	out=$(ping -c "$1" -s "$2" -i 0.2 -W 3 "$GIP" 2>&1)
 	echo "$out" | grep -q "$1 packets transmitted, $1 packets received, 0% packet loss" ||
-		tb_fail "dom0 ping -s $2 to the guest: $(echo "$out" | grep 'packets transmitted')"
+		nb_fail "dom0 ping -s $2 to the guest: $(echo "$out" | grep 'packets transmitted')"
 	tb_log "dom0 -> guest: $1 pings of $2 bytes, no loss"
 }
 
@@ -124,7 +135,7 @@ nb_wait_pid() {
 	local i=0
 	while kill -0 "$1" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -lt $(($2 * 10)) ] || tb_fail "$3 still running after $2 s"
+		[ $i -lt $(($2 * 10)) ] || nb_fail "$3 still running after $2 s"
 		sleep 0.1
 	done
 }
@@ -205,7 +216,7 @@ want=$(tb_field sha)
 tb_metric tcp_g2d_MiBps "$(tb_calc "16 * 1000 / $(tb_field ms)")" MiB/s
 nb_wait_pid $ncpid 30 "dom0's nc listener (the guest finished sending)"
 got=$(sha256sum < /tmp/g2d.bin | cut -d' ' -f1)
-[ "$got" = "$want" ] || tb_fail "dom0 received $(stat -c %s /tmp/g2d.bin) bytes with sha256 $got, the guest sent $((16 * MiB)) with $want"
+[ "$got" = "$want" ] || nb_fail "dom0 received $(stat -c %s /tmp/g2d.bin) bytes with sha256 $got, the guest sent $((16 * MiB)) with $want"
 rm -f /tmp/g2d.bin
 
 tb_step tcp-dom0-to-guest
@@ -214,7 +225,7 @@ want=$(sha256sum < /tmp/d2g.bin | cut -d' ' -f1)
 nb_cmd 30 listen 5002
 t0=$(tb_now)
 timeout 180 nc "$GIP" 5002 < /tmp/d2g.bin > /dev/null 2>/tmp/nc.err ||
-	tb_fail "nc to the guest failed: $(cat /tmp/nc.err)"
+	nb_fail "nc to the guest failed: $(cat /tmp/nc.err)"
 tb_metric tcp_d2g_MiBps "$(tb_calc "16 / ($(tb_now) - $t0)")" MiB/s
 nb_cmd 90 received 5002
 [ "$(tb_field sha)" = "$want" ] || tb_fail "the guest received $(tb_field bytes) bytes with sha256 $(tb_field sha), dom0 sent $((16 * MiB)) with $want"
@@ -250,7 +261,7 @@ for p in $(seq 5100 5115); do
 	sends="$sends $!"
 done
 for p in $sends; do
-	wait "$p" || tb_fail "a flow from dom0 to the guest failed"
+	wait "$p" || nb_fail "a flow from dom0 to the guest failed"
 done
 kill $pids 2>/dev/null
 rm -f /tmp/multi
