@@ -171,6 +171,12 @@ while [ -e /sys/class/net/vif0.7 ]; do
 	[ $i -lt 200 ] || tb_fail "vif0.7 still exists 20 s after its back-end node went away"
 	sleep 0.1
 done
+# What the toolstack's path clean-up does after the last device of a
+# domain: no empty per-domain directory left (dom0-clean counts them).
+for d in /local/domain/0/backend/vif/0 /local/domain/0/device/vif; do
+	[ -z "$(xenstore-list "$d" 2>/dev/null)" ] || tb_fail "$d still has entries: $(xenstore-list "$d" | tr '\n' ' ')"
+	xenstore-rm "$d" 2>/dev/null
+done
 xenstore-rm /local/domain/0/error/backend/vif 2>/dev/null
 
 tb_step create
