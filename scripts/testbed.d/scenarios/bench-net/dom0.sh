@@ -42,8 +42,10 @@ use_backend() {
 	local want=$1 g i
 	[ "$BACKEND" = "$want" ] && return 0
 	tb_step "switch to the $want back end"
-	[ "$BACKEND" = stock ] && detach_vif bn-stock
-	detach_vif bn-xpv
+	for g in $guests; do
+		[ "$BACKEND" = xpv ] && [ $g = bn-stock ] && continue
+		detach_vif $g
+	done
 	for i in $(seq 100); do
 		[ -z "$(ls /sys/bus/xen-backend/devices 2>/dev/null | grep '^vif-')" ] && break
 		sleep 0.2
@@ -57,7 +59,8 @@ use_backend() {
 		modprobe xen-netback || tb_fail "cannot load the stock xen-netback again"
 	fi
 	BACKEND=$want
-	for g in bn-xpv $([ "$want" = stock ] && echo bn-stock); do
+	for g in $guests; do
+		[ "$want" = xpv ] && [ $g = bn-stock ] && continue
 		attach_vif "$g"
 	done
 }
@@ -91,19 +94,23 @@ stats() {
 tb_step setup
 iperf3 -s -D -I "$TB/iperf3.pid" --logfile "$TB/iperf3-server.log" ||
 	tb_fail "cannot start the iperf3 server in dom0"
-pairs="stock front"
+# XPV_BENCH_PAIRS (make bench-net XPV_BENCH_PAIRS=...) picks pairs; stock
+# is always measured (the reference).
+pairs="stock ${XPV_BENCH_PAIRS:-front xpv}"
+pairs=$(echo "$pairs" | tr ' ' '\n' | awk 'NF && !seen[$1]++' | tr '\n' ' ')
 have_xpv=0
-if [ -f "$TBIN/modules/xpv-netback.ko" ]; then
-	pairs="$pairs xpv" have_xpv=1
-else
+if [[ " $pairs " == *" xpv "* ]] && [ ! -f "$TBIN/modules/xpv-netback.ko" ]; then
 	tb_log "xpv: SKIP (build/modules/xpv-netback.ko does not exist yet)"
+	pairs=${pairs/xpv/}
 fi
+[[ " $pairs " == *" xpv "* ]] && have_xpv=1
 tb_metric xpv_measured $have_xpv flag
-for g in bn-stock bn-xpv; do
+guests=$(for p in $pairs; do echo "${PAIR_GUEST[$p]}"; done | awk '!seen[$1]++' | tr '\n' ' ')
+for g in $guests; do
 	tb_guest_create $g --kernel $([ $g = bn-stock ] && echo stock || echo xpv) \
 		--vcpus 2 --memory 512 --vif --script bench-net/guest.sh
 done
-for g in bn-stock bn-xpv; do
+for g in $guests; do
 	tb_step "$g: boot"
 	tb_cmd_ready $g 240
 	tb_cmd $g 120 net
@@ -148,7 +155,7 @@ for p in front xpv; do
 done
 
 tb_step teardown
-for g in bn-stock bn-xpv; do
+for g in $guests; do
 	tb_cmd $g 30 done
 	tb_guest_wait_pass $g 60
 	xl destroy $g || tb_fail "xl destroy $g failed"
