@@ -97,7 +97,7 @@ iperf3 -s -D -I "$TB/iperf3.pid" --logfile "$TB/iperf3-server.log" ||
 # XPV_BENCH_PAIRS (make bench-net XPV_BENCH_PAIRS=...) picks pairs; stock
 # is always measured (the reference).
 pairs="stock ${XPV_BENCH_PAIRS:-front xpv}"
-pairs=$(echo "$pairs" | tr ' ' '\n' | awk 'NF && !seen[$1]++' | tr '\n' ' ')
+pairs=$(echo "$pairs" | tr ' ' '\n' | awk '/^(stock|front|xpv)$/ && !seen[$1]++' | tr '\n' ' ')
 have_xpv=0
 if [[ " $pairs " == *" xpv "* ]] && [ ! -f "$TBIN/modules/xpv-netback.ko" ]; then
 	tb_log "xpv: SKIP (build/modules/xpv-netback.ko does not exist yet)"
