@@ -515,6 +515,27 @@ static int blkfront_grant_indirect(struct xpv_blkfront_info *info,
 }
 
 /*
+ * The toolstack's per-device verdict on the back end (XSA-403): "trusted"
+ * in our own node, written by libxl from the disk's trusted/untrusted
+ * flag. Absent means trusted (older toolstacks); anything but a clean 1
+ * or 0 counts as untrusted.
+ */
+static bool blkfront_backend_trusted(struct xpv_blkfront_info *info)
+{
+	u64 v;
+	int err = xpv_xs_read_uint(XPV_XBT_NIL, info->xbdev->nodename,
+				   "trusted", 1, &v);
+
+	if (err == -ENOENT)
+		return true;
+	if (err)
+		dev_warn(&info->xbdev->dev,
+			 "%s/trusted: invalid (%d), treating the back end as untrusted\n",
+			 info->xbdev->nodename, err);
+	return !err && v;
+}
+
+/*
  * Persistent grants, when both ends offer them (or a pool to bounce data
  * through for an untrusted back end).  Once persistent grants are agreed
  * the back end may keep any grant mapped after answering, so every grant
@@ -531,7 +552,8 @@ static int blkfront_setup_persistent(struct xpv_blkfront_info *info)
 
 	info->persistent = info->offer_persistent &&
 		blkfront_read_feature(info, "feature-persistent");
-	info->bounce = info->persistent || !READ_ONCE(trusted);
+	info->bounce = info->persistent || !READ_ONCE(trusted) ||
+		!blkfront_backend_trusted(info);
 	if (!info->bounce)
 		return 0;
 
