@@ -17,7 +17,9 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 
+#ifndef READ_ONCE	/* a test harness may hook it */
 #define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#endif
 #define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
