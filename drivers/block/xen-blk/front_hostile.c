@@ -33,9 +33,12 @@
  *   none           an honest back end (the scenario plays the state
  *                  machine from the shell: Connected twice, garbage state)
  *
- * Everything but storm and none leaves the other held read unanswered:
- * the front end must break only this ring, switch the device to Closing,
- * and fail what is in flight.  On the front end's Closing or Closed the
+ * unknown-id, dup-id, wrong-op and prod-overflow leave the other held
+ * read unanswered; keep-mapped answers it (a front end that bounces data
+ * through its own pages must see both reads succeed).  Against the ring
+ * breakers
+ * the front end must break only this ring, switch the device to
+ * Closing, and fail what is in flight.  On the front end's Closing or Closed the
  * module unbinds and unmaps the ring and switches to Closed; a data grant
  * kept mapped is released only when the device's node is removed.  Each
  * attack is logged as "xpv_blkfront_hostile: hvbd-D-ID: attack NAME ...".
@@ -266,7 +269,13 @@ static void hb_fire(struct hb_dev *h)
 		h->nr_held = 0;
 		break;
 	case HB_KEEP_MAPPED:
+		/* The other read is served first: it needs all the pages. */
+		status = h->nr_held > 1 ? hb_serve(h, &h->held[1], false) : 0;
 		hb_respond(h, a->id, op, hb_serve(h, a, true));
+		if (h->nr_held > 1)
+			hb_respond(h, h->held[1].id,
+				   xpv_blkif_rsp_op(&h->held[1]), status);
+		h->nr_held = 0;
 		if (h->kept)
 			pr_info("%s: keeping the data grant %u of id %llu mapped\n",
 				hb_name(h), a->seg[0].gref, a->id);
