@@ -129,18 +129,15 @@ attack() {
 
 # unknown, duplicate and mismatched ids, producer overflow: the ring breaks,
 # the device closes, the reads in flight fail.
-attack unknown-id 51728 xvdb 1 'vbd-51728: queue 0: invalid response'
-broken 51728 xvdb
-hvbd_remove 51728
-attack dup-id 51744 xvdc 2 'vbd-51744: queue 0: invalid response'
-broken 51744 xvdc
-hvbd_remove 51744
-attack wrong-op 51760 xvdd 3 'vbd-51760: queue 0: invalid response'
-broken 51760 xvdd
-hvbd_remove 51760
-attack prod-overflow 51776 xvde 4 'vbd-51776: queue 0: bad response producer index'
-broken 51776 xvde
-hvbd_remove 51776
+for spec in 'unknown-id 51728 xvdb 1 invalid response' \
+	'dup-id 51744 xvdc 2 invalid response' \
+	'wrong-op 51760 xvdd 3 invalid response' \
+	'prod-overflow 51776 xvde 4 bad response producer index'; do
+	read -r name id dev idx log <<< "$spec"
+	attack "$name" "$id" "$dev" "$idx" "vbd-$id: queue 0: $log"
+	broken "$id" "$dev"
+	hvbd_remove "$id"
+done
 
 # The storm: the reads are held for its 5 s; the guest must stay
 # responsive (the witness beats) and the disk work afterwards.
