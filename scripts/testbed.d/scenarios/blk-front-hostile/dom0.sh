@@ -102,7 +102,7 @@ attack() {
 	wait_xs_state "$FE" 4 30
 	b0=$(beats)
 	tb_cmd $G 90 attack "$dev" "$idx"
-	ATTACK_BEATS=$(( $(beats) - b0 ))
+	ATTACK_BEATS=$(( $(beats) - b0 )) ATTACK_LINE=$TB_LINE
 	case $name in
 	dup-id)
 		# The first read answered (correctly) once, the second never.
@@ -144,7 +144,7 @@ done
 attack storm 51792 xvdf 5 'vbd-51792: xvdf: 8192 sectors'
 nb=$ATTACK_BEATS
 notes=$(xenstore-read "$BE/hostile-notifications" 2>/dev/null) || tb_fail "the module did not report its notifications"
-ms=$(tb_field ms) irqs=$(tb_field irqs)
+ms=$(TB_LINE=$ATTACK_LINE tb_field ms) irqs=$(TB_LINE=$ATTACK_LINE tb_field irqs)
 tb_log "storm: $notes notifications in 5 s; the guest took $irqs interrupts on the ring, the witness beat $nb times, the reads took $ms ms"
 tb_metric storm_notifications "$notes" events
 tb_metric storm_guest_irqs "$irqs" irqs
