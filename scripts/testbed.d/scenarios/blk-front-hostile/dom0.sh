@@ -98,7 +98,8 @@ broken() {
 attack() {
 	local name=$1 id=$2 dev=$3 idx=$4 log=$5 b0
 	tb_step "$name"
-	hvbd_create "$id" "$name"
+	# The module's attack; the -untrusted variant differs only in the guest.
+	hvbd_create "$id" "${name%-untrusted}"
 	wait_xs_state "$FE" 4 30
 	b0=$(beats)
 	tb_cmd $G 90 attack "$dev" "$idx"
