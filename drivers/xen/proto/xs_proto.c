@@ -296,6 +296,7 @@ int xpv_xs_ring_write(struct xenstore_domain_interface *intf,
 
 	cons = READ_ONCE(intf->req_cons);
 	prod = READ_ONCE(intf->req_prod);
+	/* Read the daemon's consumer index before writing into the space. */
 	virt_mb();
 	used = xpv_xs_ring_used(cons, prod);
 	if (used < 0)
@@ -314,6 +315,7 @@ int xpv_xs_ring_write(struct xenstore_domain_interface *intf,
 		used += n;
 	}
 	if (done) {
+		/* The bytes are in the ring before the index that shows them. */
 		virt_wmb();
 		WRITE_ONCE(intf->req_prod, prod);
 	}
