@@ -151,8 +151,7 @@ struct netfront_piece {
 	unsigned int size;
 };
 
-/*
- * Split [page + offset, +len) into page-bounded pieces, appending to @p
+/* Split [page + offset, +len) into page-bounded pieces, appending to @p
  * (at most @max); returns the new count, or @max + 1 when they overflow.
  */
 static unsigned int netfront_add_pieces(struct netfront_piece *p,
@@ -196,8 +195,7 @@ static unsigned int netfront_skb_pieces(struct sk_buff *skb,
 	return nr;
 }
 
-/*
- * Copy the packet into fresh pages, zeroed beyond the data; the pages
+/* Copy the packet into fresh pages, zeroed beyond the data; the pages
  * become the pieces.  Return: the piece count, or 0 without memory or for
  * a packet needing more than @max pages.
  */
@@ -272,8 +270,7 @@ static int netfront_tx_offloads(struct sk_buff *skb,
 	return 1;
 }
 
-/*
- * Take the tx responses off the ring: each id answered gets its grant
+/* Take the tx responses off the ring: each id answered gets its grant
  * back (a grant still in use breaks the queue: its page is left alone),
  * its bounce page freed, its reference to the skb dropped.  Under tx_lock.
  * Return: true when a response was taken.
@@ -585,8 +582,7 @@ void xpv_netfront_release_rx(struct xpv_netfront_queue *q)
 	q->rx_in_chain = false;
 }
 
-/*
- * Take back the pages of a completed chain: every slot's grant must be
+/* Take back the pages of a completed chain: every slot's grant must be
  * revoked (the back end copied and answered); returns false when one is
  * still in use (the queue is then broken and the pages left alone).
  */

@@ -52,15 +52,12 @@ MODULE_PARM_DESC(split_event_channels,
 /* Queues.                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Stop and free one queue (RTNL held, tx queues stopped). */
+/* Free one stopped queue (RTNL held, tx queues stopped). */
 static void netfront_destroy_queue(struct xpv_netfront_info *info,
 				   struct xpv_netfront_queue *q)
 {
 	struct xpv_xenbus_device *dev = info->xbdev;
 
-	spin_lock_irq(&q->tx_lock);
-	q->connected = false;
-	spin_unlock_irq(&q->tx_lock);
 	/* No handler runs after this; NAPI is then not scheduled again. */
 	xpv_ring_evtchn_close(dev, &q->ev_tx, q);
 	xpv_ring_evtchn_close(dev, &q->ev_rx, q);
@@ -78,6 +75,12 @@ static void netfront_destroy_queues(struct xpv_netfront_info *info)
 	unsigned int i;
 
 	rtnl_lock();
+	/* Disconnected first: tx completion no longer wakes a queue. */
+	for (i = 0; i < info->nr_queues; i++) {
+		spin_lock_irq(&info->queues[i].tx_lock);
+		info->queues[i].connected = false;
+		spin_unlock_irq(&info->queues[i].tx_lock);
+	}
 	netif_tx_disable(info->netdev);
 	for (i = 0; i < info->nr_queues; i++)
 		netfront_destroy_queue(info, &info->queues[i]);
@@ -178,6 +181,8 @@ static int netfront_create_queues(struct xpv_netfront_info *info,
 	if (!info->queues)
 		return -ENOMEM;
 	rtnl_lock();
+	/* Nothing is transmitted until the queues are connected. */
+	netif_tx_disable(nd);
 	for (i = 0; i < nr; i++) {
 		struct xpv_netfront_queue *q = &info->queues[i];
 
