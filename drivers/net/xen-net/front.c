@@ -709,6 +709,8 @@ static bool netfront_rx_packet(struct xpv_netfront_queue *q,
 	netfront_rx_put(q, pkt);
 	if (skb) {
 		skb->protocol = eth_type_trans(skb, dev);
+		/* skb_checksum_setup() reads the IP header from here. */
+		skb_reset_network_header(skb);
 		if (netfront_rx_offloads(skb, pkt)) {
 			kfree_skb(skb);
 			skb = NULL;

@@ -58,7 +58,10 @@ blk_cmd $G 60 stats
 tx_gso0=$(tb_field tx_gso) rx_gso0=$(tb_field rx_gso)
 blk_cmd $G 30 recv 5002
 t0=$(tb_now)
-timeout 120 bash -c "cat $PAT > /dev/tcp/$GIP/5002" || tb_fail "sending $MIB MiB to the guest failed"
+if ! timeout 120 bash -c "cat $PAT > /dev/tcp/$GIP/5002"; then
+	blk_cmd $G 30 stats
+	tb_fail "sending $MIB MiB to the guest failed (the guest's counters: $TB_LINE)"
+fi
 blk_cmd $G 120 recv-wait 90
 [ "$(tb_field bytes)" = $((MIB << 20)) ] || tb_fail "the guest received $(tb_field bytes) bytes, dom0 sent $((MIB << 20))"
 [ "$(tb_field sha)" = "$psum" ] || tb_fail "the guest received sha256 $(tb_field sha), dom0 sent $psum"
