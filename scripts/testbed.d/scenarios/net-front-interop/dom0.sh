@@ -111,20 +111,26 @@ for q in 0 1; do
 done
 
 tb_step udp-burst
+# To a closed port: the guest's UDP layer counts each datagram (NoPorts).
+# Its rate-limited port-unreachable answers make some sends on this
+# connected socket fail (ECONNREFUSED): only datagrams sent count.
 u0=$(( $(tb_field udp_in) + $(tb_field udp_noport) ))
 t0=$(tb_now)
+sent=0
 exec 3> "/dev/udp/$GIP/9" || tb_fail "cannot open a UDP socket to the guest"
 for i in $(seq $UDP_N); do
-	printf '%01000d' "$i" >&3
+	printf '%01000d' "$i" >&3 2> /dev/null && sent=$((sent + 1))
 done
 exec 3>&-
+ms=$(tb_calc "($(tb_now) - $t0) * 1000")
 sleep 2
 blk_cmd $G 60 stats
 got=$(( $(tb_field udp_in) + $(tb_field udp_noport) - u0 ))
-tb_log "UDP burst: $UDP_N datagrams of 1000 bytes sent in $(tb_calc "$(tb_now) - $t0 - 2") s, $got reached the guest's UDP layer, loss $(tb_calc "100 * ($UDP_N - $got) / $UDP_N") %"
-[ "$got" -gt 0 ] || tb_fail "none of $UDP_N UDP datagrams reached the guest"
-[ "$got" -le "$UDP_N" ] || tb_fail "the guest counted $got datagrams, dom0 sent $UDP_N"
-tb_metric udp_loss_pct "$(tb_calc "100 * ($UDP_N - $got) / $UDP_N")" %
+tb_log "UDP burst: $sent of $UDP_N datagrams of 1000 bytes sent in $ms ms, $got reached the guest's UDP layer, loss $(tb_calc "100 * ($sent - $got) / $sent") %"
+[ "$sent" -gt $((UDP_N / 2)) ] || tb_fail "only $sent of $UDP_N datagrams could be sent"
+[ "$got" -gt 0 ] || tb_fail "none of $sent UDP datagrams reached the guest"
+[ "$got" -le "$sent" ] || tb_fail "the guest counted $got datagrams, dom0 sent $sent"
+tb_metric udp_loss_pct "$(tb_calc "100 * ($sent - $got) / $sent")" %
 
 tb_step jumbo
 ip link set "$vif" mtu 9000 && ip link set xenbr0 mtu 9000 || tb_fail "cannot set MTU 9000 on $vif and xenbr0"
@@ -157,7 +163,7 @@ done
 ip link show "$vif" > /dev/null 2>&1 && tb_fail "$vif still exists 20 s after the detach"
 
 tb_step hot-plug
-timeout 90 xl network-attach $G "type=vif, mac=00:16:3e:00:00:01, bridge=xenbr0" > "$TB/attach.log" 2>&1 ||
+timeout 90 xl network-attach $G type=vif mac=00:16:3e:00:00:01 bridge=xenbr0 > "$TB/attach.log" 2>&1 ||
 	tb_fail "xl network-attach failed: $(tail -n 3 "$TB/attach.log" | tr '\n' ' ')"
 blk_cmd $G 90 up 60
 [ "$(tb_field queues)" = 2 ] || tb_fail "the re-attached eth0 has $(tb_field queues) queue(s)"
