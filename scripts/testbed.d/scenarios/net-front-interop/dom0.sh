@@ -174,6 +174,11 @@ echo "$out" | grep -q '10 packets transmitted, 10 packets received' ||
 
 tb_step kernel-log
 blk_cmd $G 30 dmesg
+# net-xpv (this script with our back end) checks our back end's side here.
+if declare -F net_back_checks > /dev/null; then
+	tb_step back-end-counters
+	net_back_checks
+fi
 
 tb_step shutdown
 blk_cmd $G 30 done
