@@ -4,7 +4,7 @@
 # dom0 and serves a 2-vCPU PVH guest whose kernel is NB_KERNEL (stock: its
 # own xen-netfront). The guest is a command server (guest.sh); every data
 # check is a sha256 compared on both ends, and the offload and queue checks
-# read our vif's ethtool counters (xpv-ethstats, a test-bed tool).
+# read our vif's ethtool counters.
 #
 # The caller sets NB_KERNEL and sources this file.
 set -u
@@ -34,9 +34,13 @@ nb_fail() {
 	tb_fail "$1"
 }
 
-# nb_stats VIF: snapshot the vif's counters; nb_stat NAME reads one.
+# nb_stats VIF: snapshot the vif's driver ("driver NAME") and ethtool
+# counters ("NAME VALUE" lines); nb_stat NAME reads one.
 nb_stats() {
-	xpv-ethstats "$1" > /tmp/nbstats 2>/tmp/nbstats.err ||
+	{
+		ethtool -i "$1" | sed -n 's/^driver: /driver /p'
+		ethtool -S "$1" | awk -F': *' 'NR > 1 { sub(/^ +/, "", $1); print $1, $2 }'
+	} > /tmp/nbstats 2>/tmp/nbstats.err ||
 		tb_fail "cannot read the ethtool statistics of $1: $(cat /tmp/nbstats.err)"
 	cp /tmp/nbstats "$TB/nbstats-$1-$NB_N.txt"
 }
