@@ -46,6 +46,7 @@
 #include <xpv/grant.h>
 
 #include "back.h"
+#include "netif_skb.h"
 
 /* Packets per ring and pass before the other ring gets its turn. */
 #define NB_BUDGET	64
@@ -261,46 +262,6 @@ out_drop:
 	nb_tx_drop_data(b);
 }
 
-/* Checksum and GSO state from the front end's flags and extra.  Return: 0,
- * or a negative errno when the headers do not allow what was asked.
- */
-static int nb_tx_offloads(struct sk_buff *skb,
-			  const struct xpv_netif_tx_pkt *pkt, bool hdr_ok)
-{
-	bool recalc = false;
-
-	if (pkt->flags & XPV_NETTXF_CSUM_BLANK)
-		skb->ip_summed = CHECKSUM_PARTIAL;
-	else if (pkt->flags & XPV_NETTXF_DATA_VALIDATED)
-		skb->ip_summed = CHECKSUM_UNNECESSARY;
-
-	if (pkt->gso.type != XPV_NETIF_GSO_NONE) {
-		skb_shinfo(skb)->gso_size = pkt->gso.size;
-		skb_shinfo(skb)->gso_type =
-			(pkt->gso.type == XPV_NETIF_GSO_TCPV4 ?
-			 SKB_GSO_TCPV4 : SKB_GSO_TCPV6) | SKB_GSO_DODGY;
-		skb_shinfo(skb)->gso_segs = 0;
-		/* A GSO packet is always completed by us. */
-		if (skb->ip_summed != CHECKSUM_PARTIAL) {
-			skb->ip_summed = CHECKSUM_PARTIAL;
-			recalc = true;
-		}
-	}
-	if (skb->ip_summed != CHECKSUM_PARTIAL)
-		return 0;
-
-	/* XSA-423: what the stack reads must be in the linear area. */
-	if (!hdr_ok || skb_checksum_setup(skb, recalc))
-		return -EPROTO;
-	if (skb_is_gso(skb)) {
-		struct skb_shared_info *sh = skb_shinfo(skb);
-		unsigned int payload = skb->len - skb_tcp_all_headers(skb);
-
-		sh->gso_segs = DIV_ROUND_UP(payload, sh->gso_size);
-	}
-	return 0;
-}
-
 /* A packet whose data arrived: complete its skb and queue it for the stack. */
 static void nb_tx_finish(struct xpv_netback_queue *q,
 			 struct xpv_netback_txb *b, struct list_head *deliver)
@@ -328,7 +289,12 @@ static void nb_tx_finish(struct xpv_netback_queue *q,
 				    &hlen) && hlen <= skb_headlen(skb);
 	skb->protocol = eth_type_trans(skb, dev);
 	skb_reset_network_header(skb);
-	if (nb_tx_offloads(skb, pkt, hdr_ok)) {
+	/* XSA-423: what the stack reads must be in the linear area. */
+	if ((!hdr_ok && (pkt->flags & XPV_NETTXF_CSUM_BLANK ||
+			 pkt->gso.type != XPV_NETIF_GSO_NONE)) ||
+	    xpv_netif_skb_offloads(skb, pkt->flags & XPV_NETTXF_CSUM_BLANK,
+				   pkt->flags & XPV_NETTXF_DATA_VALIDATED,
+				   &pkt->gso)) {
 		nb_inc(q, XPV_NETBACK_TX_BAD_HEADERS);
 		kfree_skb(skb);
 		return;
