@@ -12,7 +12,7 @@
 #                              mark dom0's kernel log / read what follows
 #                              the mark (never dmesg -c)
 #   tb_metric KEY VALUE UNIT   a figure for build/results/<scenario>.json
-#   tb_guest_create NAME [--kernel stock|xpv|FILE] [--vcpus N] [--memory MB]
+#   tb_guest_create NAME [--kernel stock|xpv|ref|FILE] [--vcpus N] [--memory MB]
 #                   [--disk MB]... [--vif] [--on-crash ACTION]
 #                   [--script SCEN/FILE] [--extra ARGS]
 #                              write /tb/guests/NAME.cfg and xl create it
@@ -285,6 +285,11 @@ tb_kernel_path() {
 		[ -f "$TBIN/kernels/xpv-bzImage" ] ||
 			tb_fail "our kernel is missing: no build/kernel/bzImage (run scripts/kernel build)"
 		echo "$TBIN/kernels/xpv-bzImage"
+		;;
+	ref)
+		[ -f "$TBIN/kernels/ref-bzImage" ] ||
+			tb_fail "the reference kernel is missing: no build/kernel-ref/bzImage (run scripts/kernel build-ref)"
+		echo "$TBIN/kernels/ref-bzImage"
 		;;
 	*) echo "$1" ;;
 	esac
