@@ -234,14 +234,8 @@ finish() {
 }
 
 tb_step null_blk
-# One device per stock-back-end pair (null_blk keeps no data: no memory).
-modprobe null_blk nr_devices=4 gb=4 irqmode=0 queue_mode=2 ||
-	tb_fail "modprobe null_blk failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
-for i in $(seq 50); do
-	[ -b /dev/nullb3 ] && break
-	sleep 0.1
-done
-[ -b /dev/nullb3 ] || tb_fail "no /dev/nullb3 5 s after loading null_blk nr_devices=4"
+# One device per stock-back-end pair.
+tb_null_blk 4
 
 # Our front end first: the tuned pair copies what it negotiated.
 boot front
