@@ -28,7 +28,7 @@ SAMPLES=${XPV_BENCH_SAMPLES:-3}
 PHASE1="stock ref tuned front"
 declare -A KERNEL=([stock]=stock [ref]=ref [tuned]=ref [front]=xpv)
 declare -A NULLB=([stock]=0 [ref]=1 [tuned]=2 [front]=3 [xpv]=3)
-declare -A SEQ VALS MED LO HI NS FIGS
+declare -A VALS MED LO HI FIGS
 T_START=$(tb_now)
 # dom0.sh gets TB_TIMEOUT-45 s; keep 30 s for the teardown and the
 # framework's clean checks.
@@ -55,22 +55,6 @@ cpu_times() {
 		END { printf "%s %s\n", a, b }'
 }
 
-# The guest command protocol (guest.sh): wait for "XPV-STEP cmd-N", write
-# data/cmd-N, wait for "XPV-OK cmd-N ..." (TB_LINE).
-guest_ready() {
-	local g=$1
-	SEQ[$g]=${SEQ[$g]:-1}
-	tb_wait_console "$g" "XPV-STEP cmd-${SEQ[$g]}\$" 120
-}
-
-guest_run() { # GUEST COMMAND TIMEOUT
-	local g=$1
-	tb_xs_write "$g" "cmd-${SEQ[$g]}" "$2"
-	tb_wait_console "$g" "XPV-OK cmd-${SEQ[$g]} " "$3"
-	SEQ[$g]=$((SEQ[$g] + 1))
-	[ "$(tb_field what)" = "$2" ] || tb_fail "$g answered command $2 with '$TB_LINE'"
-}
-
 # A value from a xenstore key, or DEFAULT when it does not exist.
 xs_or() { xenstore-read "$1" 2> /dev/null || echo "$2"; }
 
@@ -84,8 +68,7 @@ attach() {
 	timeout 120 xl block-attach "$g" "format=raw, vdev=xvda, access=rw, backendtype=phy, target=/dev/nullb${NULLB[$p]}" \
 		> "$TB/$p-attach.log" 2>&1 ||
 		tb_fail "xl block-attach of /dev/nullb${NULLB[$p]} failed: $(tail -n 3 "$TB/$p-attach.log" | tr '\n' ' ')"
-	guest_ready "$g"
-	guest_run "$g" disk 150
+	tb_cmd "$g" 150 disk
 	FIGS[$p.queues]=$(tb_field queues)
 	FIGS[$p.max_segments]=$(tb_field max_segments)
 	fe=/local/domain/$domid/device/vbd/51712
@@ -109,6 +92,7 @@ boot() {
 	tb_step "$p: boot"
 	tb_wait_console "$g" 'XPV-GUEST-INIT' 240
 	tb_log "$p: $(echo "$TB_LINE" | grep -o 'kernel=[^ ]*')"
+	tb_cmd_ready "$g" 120
 }
 
 # run_job PAIR JOB SAMPLE: one fio job; its figures per I/O into VALS.
@@ -116,10 +100,9 @@ run_job() {
 	local p=$1 job=$2 k=$3 g d0 d1 c0 c1 ios reqs gi di perf u
 	g=$(guest_of "$p")
 	tb_step "$p: $job #$k"
-	guest_ready "$g"
 	d0=$(dom0_blk_irqs)
 	c0=$(cpu_times "$g")
-	guest_run "$g" "$job" $((RUNTIME + 180))
+	tb_cmd "$g" $((RUNTIME + 180)) job "$job"
 	d1=$(dom0_blk_irqs)
 	c1=$(cpu_times "$g")
 	ios=$(tb_field ios) reqs=$(tb_field reqs) gi=$(tb_field irq) di=$((d1 - d0))
@@ -224,8 +207,7 @@ finish() {
 	g=$(guest_of "$p")
 	domid=$(tb_domid "$g")
 	tb_step "$p: verdict"
-	guest_ready "$g"
-	guest_run "$g" "done" 60
+	tb_cmd "$g" 60 "done"
 	tb_guest_wait_pass "$g" 60
 	tb_step "$p: destroy"
 	xl destroy "$g" || tb_fail "xl destroy $g failed"

@@ -1,22 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# bench-blk, guest side (stock, reference or our kernel): a command loop.
-# For command N the guest prints "XPV-STEP cmd-N", waits (in a xenstore
-# watch, using no CPU while the other guests are measured) for dom0 to
-# write data/cmd-N, does it and answers "XPV-OK cmd-N what=... ...":
-#   disk    /dev/xvda is there (after dom0 attached it): size, queues, the
-#           front end's limits and, for the kernel's own xen-blkfront, its
-#           module parameters
-#   JOB     one fio job against /dev/xvda (null_blk in dom0): fio's
-#           figures, the block-layer requests completed
-#           (/sys/block/xvda/stat) and the interrupts of its blkfront event
-#           channels (/proc/interrupts lines: the stock front end names
-#           them "blkif", ours "xpvblkN-qM") over the job
-#   done    end the script (the guest prints XPV-GUEST-PASS)
+# bench-blk, guest side (stock, reference or our kernel): a command server
+# (cmd_serve, guest/lib.sh; it waits in a xenstore watch, so an idle guest
+# uses no CPU while dom0 measures another one) that dom0 drives job by job:
+#   disk      /dev/xvda is there (after dom0 attached it): size, queues, the
+#             front end's limits and, for the kernel's own xen-blkfront,
+#             its module parameters
+#   job NAME  one fio job against /dev/xvda (null_blk in dom0): fio's
+#             figures, the block-layer requests completed
+#             (/sys/block/xvda/stat) and the interrupts of its blkfront
+#             event channels (/proc/interrupts lines: the stock front end
+#             names them "blkif", ours "xpvblkN-qM") over the job
 RUNTIME=5
 IRQ_RE='blkif|xpvblk'
-# The longest a guest waits for its next command: the other pairs' jobs and
-# the back-end swap run meanwhile; dom0's own deadline bounds the run.
-CMD_WAIT=600
 
 blk_irqs() {
 	awk -v re="$IRQ_RE" 'NR == 1 { n = NF; next }
@@ -32,34 +27,6 @@ blk_reqs() {
 
 io_errors() { dmesg | grep -c -iE 'I/O error|blk_update_request|critical medium error'; }
 
-# xs_watch_wait KEY TIMEOUT: print KEY's value (relative to this domain's
-# xenstore home) once dom0 has written it, waiting in xenstore-watch, which
-# blocks in the kernel: polling would cost CPU in every idle guest while
-# another one is measured. A watch fires once when it is set and again at
-# each change; the key is read after the first event, so a write that
-# came before the watch was set is not missed.
-xs_watch_wait() {
-	local key=$1 end ev v pid rc=1
-	end=$(( $(now_ms) + $2 * 1000 ))
-	[ -p /tmp/xs-watch.fifo ] || mkfifo /tmp/xs-watch.fifo
-	while [ $rc = 1 ] && [ "$(now_ms)" -lt $end ]; do
-		timeout 30 xenstore-watch "$key" > /tmp/xs-watch.fifo 2> /dev/null &
-		pid=$!
-		exec 7< /tmp/xs-watch.fifo
-		while read -r ev <&7; do
-			if v=$(xs_read "$key" 2> /dev/null); then
-				rc=0
-				break
-			fi
-		done
-		kill "$pid" 2> /dev/null
-		wait "$pid" 2> /dev/null
-		exec 7<&-
-	done
-	[ $rc = 0 ] && echo "$v"
-	return $rc
-}
-
 cmd_disk() {
 	local p params=
 	wait_for /dev/xvda 120 || fail "no /dev/xvda 120 s after dom0 attached it"
@@ -72,7 +39,7 @@ cmd_disk() {
 		[ -r "/sys/module/xen_blkfront/parameters/$p" ] &&
 			params="$params $p=$(cat "/sys/module/xen_blkfront/parameters/$p")"
 	done
-	ok "what=disk size=$(blockdev --getsize64 /dev/xvda) queues=$(ls /sys/block/xvda/mq 2>/dev/null | wc -l)" \
+	cmd_ok "size=$(blockdev --getsize64 /dev/xvda) queues=$(ls /sys/block/xvda/mq 2>/dev/null | wc -l)" \
 		"max_segments=$(cat /sys/block/xvda/queue/max_segments)" \
 		"max_hw_sectors_kb=$(cat /sys/block/xvda/queue/max_hw_sectors_kb)" \
 		"irqlines=$lines fio=$(fio --version 2>&1)$params"
@@ -85,7 +52,7 @@ cmd_job() {
 	rr4k_qd32) args="--rw=randread --bs=4k --iodepth=32" bs_kib=4 ;;
 	seqread_1m) args="--rw=read --bs=1M --iodepth=8" bs_kib=1024 ;;
 	seqwrite_1m) args="--rw=write --bs=1M --iodepth=8" bs_kib=1024 ;;
-	*) fail "unknown command or job '$job'" ;;
+	*) fail "unknown fio job '$job'" ;;
 	esac
 	e0=$(io_errors)
 	q0=$(blk_reqs)
@@ -107,18 +74,7 @@ cmd_job() {
 	[ "$err" = 0 ] || fail "fio reports error $err"
 	[ "$kib" -gt 0 ] || fail "fio completed no I/O"
 	[ "$e1" = "$e0" ] || fail "I/O errors in the kernel log: $(dmesg | grep -iE 'I/O error|blk_update_request' | tail -n 2 | tr '\n' ' ')"
-	ok "what=$job ios=$((kib / bs_kib)) reqs=$((q1 - q0)) iops=$iops kibps=$kibps ms=$ms irq=$((i1 - i0)) kib=$kib"
+	cmd_ok "ios=$((kib / bs_kib)) reqs=$((q1 - q0)) iops=$iops kibps=$kibps ms=$ms irq=$((i1 - i0)) kib=$kib"
 }
 
-n=1
-while :; do
-	step "cmd-$n"
-	cmd=$(xs_watch_wait "data/cmd-$n" $CMD_WAIT) ||
-		fail "dom0 gave no command $n within $CMD_WAIT s"
-	case $cmd in
-	done) ok "what=done"; break ;;
-	disk) cmd_disk ;;
-	*) cmd_job "$cmd" ;;
-	esac
-	n=$((n + 1))
-done
+cmd_serve
