@@ -14,7 +14,7 @@ SCENARIOS_RUN ?= stock-pvh xpv-boot blk-front-interop dom0-compat bench-blk benc
 KABI = $(shell cat $(XPV_CACHE)/debs/stock-kabi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KABI)
 
-.PHONY: all deps kernel modules patches check-patches sparse checkpatch \
+.PHONY: all deps kernel kernel-ref modules patches check-patches sparse checkpatch \
 	selftests fuzz bench bench-blk soak testbed run check clean help
 
 all: kernel modules
@@ -29,6 +29,11 @@ deps:
 ## kernel    build our PVH domU kernel -> build/kernel/bzImage
 kernel: deps
 	@scripts/kernel build
+
+## kernel-ref  the reference domU kernel (the kernel's own Xen front ends, our
+##           config otherwise; scripts/config/ref-domU.config) -> build/kernel-ref/
+kernel-ref: deps
+	@scripts/kernel build-ref
 
 ## modules   build the dom0 modules against the stock Debian headers -> build/modules/
 modules: deps
@@ -71,7 +76,7 @@ bench:
 
 ## bench-blk block benchmark on real Xen: fio in a guest, null_blk in dom0, stock vs ours
 ##           (figures, not pass/fail) -> build/results/bench-blk.json, table on stdout
-bench-blk: deps kernel modules
+bench-blk: deps kernel kernel-ref modules
 	@rm -f build/results/bench-blk.json; rc=0; scripts/testbed run bench-blk || rc=$$?; \
 		python3 scripts/testbed.d/scenarios/bench-blk/table.py build/results/bench-blk.json; exit $$rc
 
@@ -88,7 +93,7 @@ soak: deps kernel modules
 	@XPV_SOAK_MATRIX=full XPV_SOAK_SECS=$(SOAK_SECS) scripts/testbed run blk-soak
 
 ## run       the main job: build, boot the test bed, run the default scenarios, print figures
-run: deps kernel modules
+run: deps kernel kernel-ref modules
 	@scripts/run $(SCENARIOS_RUN)
 
 ## check     the whole test suite; ends with "N passed, N failed"

@@ -12,7 +12,7 @@
 #                              mark dom0's kernel log / read what follows
 #                              the mark (never dmesg -c)
 #   tb_metric KEY VALUE UNIT   a figure for build/results/<scenario>.json
-#   tb_guest_create NAME [--kernel stock|xpv|FILE] [--vcpus N] [--memory MB]
+#   tb_guest_create NAME [--kernel stock|xpv|ref|FILE] [--vcpus N] [--memory MB]
 #                   [--disk MB]... [--vif] [--on-crash ACTION]
 #                   [--script SCEN/FILE] [--extra ARGS]
 #                              write /tb/guests/NAME.cfg and xl create it
@@ -286,6 +286,11 @@ tb_kernel_path() {
 			tb_fail "our kernel is missing: no build/kernel/bzImage (run scripts/kernel build)"
 		echo "$TBIN/kernels/xpv-bzImage"
 		;;
+	ref)
+		[ -f "$TBIN/kernels/ref-bzImage" ] ||
+			tb_fail "the reference kernel is missing: no build/kernel-ref/bzImage (run scripts/kernel build-ref)"
+		echo "$TBIN/kernels/ref-bzImage"
+		;;
 	*) echo "$1" ;;
 	esac
 }
@@ -549,19 +554,21 @@ tb_load_xpv_modules() {
 	done
 }
 
-# tb_null_blk: a 4 GiB null_blk device, /dev/nullb0, with no completion
-# delay and completion in the submitter's context: the device costs next to
-# nothing, so what is measured or stressed is the PV path.
+# tb_null_blk [N]: N (default 1) 4 GiB null_blk devices, /dev/nullb0...,
+# with no completion delay and completion in the submitter's context: the
+# devices cost next to nothing (and keep no data, so no memory), so what is
+# measured or stressed is the PV path.
 tb_null_blk() {
-	local i
-	modprobe null_blk nr_devices=1 gb=4 irqmode=0 queue_mode=2 ||
+	local i n=${1:-1} last
+	last=/dev/nullb$((n - 1))
+	modprobe null_blk nr_devices="$n" gb=4 irqmode=0 queue_mode=2 ||
 		tb_fail "modprobe null_blk failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
 	for i in $(seq 50); do
-		[ -b /dev/nullb0 ] && break
+		[ -b "$last" ] && break
 		sleep 0.1
 	done
-	[ -b /dev/nullb0 ] || tb_fail "no /dev/nullb0 5 s after loading null_blk"
-	tb_log "null_blk: /dev/nullb0, $(cat /sys/block/nullb0/size) sectors"
+	[ -b "$last" ] || tb_fail "no $last 5 s after loading null_blk nr_devices=$n"
+	tb_log "null_blk: /dev/nullb0..$((n - 1)), $(cat /sys/block/nullb0/size) sectors each"
 }
 
 # tb_use_xpv_blkback: replace the stock xen-blkback by ours (xpv_compat and

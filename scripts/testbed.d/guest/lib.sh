@@ -111,8 +111,13 @@ fpu_canary() {
 # cmd_serve: a command server for scenarios that drive a guest step by step
 # from dom0 (dom0's side: tb_cmd_ready / tb_cmd in dom0/lib.sh).
 #   dom0 -> guest  xenstore data/cmd = "<seq> <verb> [arg...]", seq counting
-#                  up from 1; polled every 0.5 s (every poll starts
-#                  processes, and each costs exits of the emulated SVM).
+#                  up from 1. The server waits for it in a xenstore watch
+#                  (xenstore-watch, blocked in the kernel): an idle guest
+#                  uses no CPU while dom0 measures another one, and answers
+#                  at once. The watch is set before the key is first read,
+#                  so no write is missed; should the watch end, the server
+#                  polls every 0.5 s instead (every poll starts processes,
+#                  and each costs exits of the emulated SVM).
 #   guest -> dom0  "XPV-OK cmd-ready seq=0" once it listens; per command
 #                  "XPV-OK <verb> seq=<seq> [key=value...]" (cmd_ok), or
 #                  "XPV-FAIL <verb>: <reason>" (fail: the script ends).
@@ -121,21 +126,37 @@ fpu_canary() {
 CMD_SEQ=0
 cmd_ok() { ok "seq=$CMD_SEQ $*"; }
 cmd_serve() {
-	local cmd verb
+	local cmd verb wpid=
+	[ -p /tmp/cmd-watch ] || mkfifo /tmp/cmd-watch
+	xenstore-watch data/cmd > /tmp/cmd-watch 2> /dev/null &
+	wpid=$!
+	exec 7< /tmp/cmd-watch
+	# The watch fires once when it is set; with no line in 10 s there is
+	# no watch: poll.
+	read -r -t 10 _ <&7 || { kill "$wpid" 2> /dev/null; wpid=; }
 	step cmd-ready
-	cmd_ok "cpus=$(nproc)"
+	cmd_ok "cpus=$(nproc) watch=$([ -n "$wpid" ] && echo 1 || echo 0)"
 	while :; do
 		cmd=$(xs_read data/cmd 2>/dev/null) || cmd=
 		# shellcheck disable=SC2086
 		set -- $cmd
 		if [ $# -lt 2 ] || ! [ "$1" -gt "$CMD_SEQ" ] 2>/dev/null; then
+			if [ -n "$wpid" ] && read -r _ <&7; then
+				continue
+			fi
+			wpid=
 			sleep 0.5
 			continue
 		fi
 		CMD_SEQ=$1 verb=$2
 		shift 2
 		step "$verb"
-		[ "$verb" = done ] && { cmd_ok "served=$CMD_SEQ"; return 0; }
+		if [ "$verb" = "done" ]; then
+			[ -n "$wpid" ] && kill "$wpid" 2> /dev/null
+			exec 7<&-
+			cmd_ok "served=$CMD_SEQ"
+			return 0
+		fi
 		command -v "cmd_$(echo "$verb" | tr - _)" > /dev/null ||
 			fail "unknown command '$verb'"
 		"cmd_$(echo "$verb" | tr - _)" "$@"

@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# bench-blk, guest side (stock or our kernel): fio against /dev/xvda (null_blk
-# in dom0), one job per dom0 go-ahead; for each job the guest reports fio's
-# figures, the block-layer requests completed (/sys/block/xvda/stat) and the
-# interrupts of its blkfront event channels over the job (/proc/interrupts
-# lines: stock blkfront names them "blkif", ours "xpvblkN-qM").
+# bench-blk, guest side (stock, reference or our kernel): a command server
+# (cmd_serve, guest/lib.sh; it waits in a xenstore watch, so an idle guest
+# uses no CPU while dom0 measures another one) that dom0 drives job by job:
+#   disk      /dev/xvda is there (after dom0 attached it): size, queues, the
+#             front end's limits and, for the kernel's own xen-blkfront,
+#             its module parameters
+#   job NAME  one fio job against /dev/xvda (null_blk in dom0): fio's
+#             figures, the block-layer requests completed
+#             (/sys/block/xvda/stat) and the interrupts of its blkfront
+#             event channels (/proc/interrupts lines: the stock front end
+#             names them "blkif", ours "xpvblkN-qM") over the job
 RUNTIME=5
-JOBS="rr4k_qd1 rr4k_qd32 seqread_1m seqwrite_1m"
 IRQ_RE='blkif|xpvblk'
 
 blk_irqs() {
@@ -22,22 +27,33 @@ blk_reqs() {
 
 io_errors() { dmesg | grep -c -iE 'I/O error|blk_update_request|critical medium error'; }
 
-step disk
-wait_for /dev/xvda 120 || fail "no /dev/xvda 120 s after boot"
-command -v fio > /dev/null || fail "no fio in the guest image"
-lines=$(grep -cE "$IRQ_RE" /proc/interrupts)
-[ "$lines" -gt 0 ] || fail "no blkfront interrupt line (/$IRQ_RE/) in /proc/interrupts"
-ok "size=$(blockdev --getsize64 /dev/xvda) queues=$(ls /sys/block/xvda/mq 2>/dev/null | wc -l) irqlines=$lines fio=$(fio --version 2>&1)"
+cmd_disk() {
+	local p params=
+	wait_for /dev/xvda 120 || fail "no /dev/xvda 120 s after dom0 attached it"
+	command -v fio > /dev/null || fail "no fio in the guest image"
+	lines=$(grep -cE "$IRQ_RE" /proc/interrupts)
+	[ "$lines" -gt 0 ] || fail "no blkfront interrupt line (/$IRQ_RE/) in /proc/interrupts"
+	# The kernel's own xen-blkfront (module or built in) shows its
+	# parameters; ours has none by that name.
+	for p in max_ring_page_order max_indirect_segments max_queues; do
+		[ -r "/sys/module/xen_blkfront/parameters/$p" ] &&
+			params="$params $p=$(cat "/sys/module/xen_blkfront/parameters/$p")"
+	done
+	cmd_ok "size=$(blockdev --getsize64 /dev/xvda) queues=$(ls /sys/block/xvda/mq 2>/dev/null | wc -l)" \
+		"max_segments=$(cat /sys/block/xvda/queue/max_segments)" \
+		"max_hw_sectors_kb=$(cat /sys/block/xvda/queue/max_hw_sectors_kb)" \
+		"irqlines=$lines fio=$(fio --version 2>&1)$params"
+}
 
-for job in $JOBS; do
+cmd_job() {
+	local job=$1 args bs_kib e0 e1 q0 q1 i0 i1 rc line
 	case $job in
 	rr4k_qd1) args="--rw=randread --bs=4k --iodepth=1" bs_kib=4 ;;
 	rr4k_qd32) args="--rw=randread --bs=4k --iodepth=32" bs_kib=4 ;;
 	seqread_1m) args="--rw=read --bs=1M --iodepth=8" bs_kib=1024 ;;
 	seqwrite_1m) args="--rw=write --bs=1M --iodepth=8" bs_kib=1024 ;;
+	*) fail "unknown fio job '$job'" ;;
 	esac
-	step "job-$job"
-	xs_wait "data/go-$job" 120 > /dev/null || fail "dom0 gave no go-ahead for $job within 120 s"
 	e0=$(io_errors)
 	q0=$(blk_reqs)
 	i0=$(blk_irqs)
@@ -58,5 +74,7 @@ for job in $JOBS; do
 	[ "$err" = 0 ] || fail "fio reports error $err"
 	[ "$kib" -gt 0 ] || fail "fio completed no I/O"
 	[ "$e1" = "$e0" ] || fail "I/O errors in the kernel log: $(dmesg | grep -iE 'I/O error|blk_update_request' | tail -n 2 | tr '\n' ' ')"
-	ok "ios=$((kib / bs_kib)) reqs=$((q1 - q0)) iops=$iops kibps=$kibps ms=$ms irq=$((i1 - i0)) kib=$kib"
-done
+	cmd_ok "ios=$((kib / bs_kib)) reqs=$((q1 - q0)) iops=$iops kibps=$kibps ms=$ms irq=$((i1 - i0)) kib=$kib"
+}
+
+cmd_serve

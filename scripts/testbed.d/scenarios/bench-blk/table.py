@@ -1,18 +1,27 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""Print the bench-blk figures (build/results/bench-blk.json) as a table:
-one row per fio job and figure, one column per pair, and the ours/stock
-ratios (higher is better; for notifications stock/ours)."""
+"""Print the bench-blk figures (build/results/bench-blk.json) as tables:
+per fio job one row per pair (median speed with the samples' min-max, then
+the work per I/O, medians), then the ratios of medians, each marked
+"not significant" when either pair's spread is wider than the gain."""
 import json
 import os
 import sys
 import time
 
-PAIRS = [("stock", "stock"), ("front", "our front"), ("xpv", "ours both")]
+PAIRS = [("stock", "Debian stock"), ("ref", "ref"), ("tuned", "ref tuned"),
+         ("front", "our front"), ("xpv", "ours both")]
 JOBS = [("rr4k_qd1", "4k randread QD1", "iops", "IOPS"),
         ("rr4k_qd32", "4k randread QD32", "iops", "IOPS"),
         ("seqread_1m", "1M seq read QD8", "MBps", "MB/s"),
         ("seqwrite_1m", "1M seq write QD8", "MBps", "MB/s")]
+# name in the JSON, shown as
+RATIOS = [("front", "our front / ref"), ("xpv", "ours both / ref"),
+          ("tuned", "ref tuned / ref"), ("front_over_tuned", "our front / ref tuned"),
+          ("front_over_stock", "our front / Debian"), ("xpv_over_stock", "ours both / Debian")]
+COUNTS = [("reqs_per_io", "req/IO", "{:.2f}"), ("guest_notif_per_io", "g-irq/IO", "{:.3f}"),
+          ("dom0_notif_per_io", "d0-irq/IO", "{:.3f}"), ("notif_per_io", "notif/IO", "{:.3f}"),
+          ("guest_cpu_us_per_io", "g-us/IO", "{:.0f}"), ("dom0_cpu_us_per_io", "d0-us/IO", "{:.0f}")]
 
 
 def main(path):
@@ -24,42 +33,66 @@ def main(path):
         return 1
     m = {k: v["value"] for k, v in data.get("metrics", {}).items()}
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
-    print(f"bench-blk ({path}, {stamp}); fio in a 2-vCPU PVH guest, null_blk in dom0, "
+    print(f"bench-blk ({path}, {stamp}); fio in 2-vCPU PVH guests, null_blk in dom0, "
           "Xen 4.17 under QEMU TCG")
-    print("pairs: stock = stock blkfront + stock blkback; our front = xpv-blkfront + "
-          "stock blkback; ours both = xpv-blkfront + xpv-blkback")
+    print("pairs: Debian stock = Debian's kernel + its xen-blkfront; ref = the reference kernel "
+          "(pristine 6.1, our config) + xen-blkfront, defaults;\n"
+          "  ref tuned = the same with our front end's ring pages, indirect segments and queues; "
+          "our front = xpv-blkfront;\n"
+          "  all four against the stock xen-blkback, interleaved; ours both = xpv-blkfront + "
+          "xpv-blkback (after the four)")
     if not m.get("xpv_measured"):
-        print("ours both: skipped (no build/modules/xpv-blkback.ko)")
-    have = [(p, name) for p, name in PAIRS if f"{p}_rr4k_qd1_ios" in m]
-    ratios = [(p, name) for p, name in have if p != "stock"]
-    hdr = f"{'job':<18} {'figure':<20}" + "".join(f" {name:>10}" for _, name in have)
-    hdr += "".join(f" {'ratio ' + p:>12}" for p, _ in ratios)
-    print(hdr)
-    print("-" * len(hdr))
-
-    def row(job, shown, label, key, fmt, ratio_key=None):
-        cells = []
-        for p, _ in have:
-            v = m.get(f"{p}_{job}_{key}")
-            cells.append(f" {fmt.format(v) if v is not None else '-':>10}")
-        for p, _ in ratios:
-            r = m.get(f"ratio_{p}_{job}_{ratio_key}") if ratio_key else None
-            cells.append(f" {('%.2f' % r) if r is not None else '':>12}")
-        print(f"{shown:<18} {label:<20}" + "".join(cells))
-
+        why = "time budget" if m.get("xpv_skipped_for_time") else "no build/modules/xpv-blkback.ko"
+        print(f"ours both: skipped ({why})")
+    have = [(p, name) for p, name in PAIRS if f"{p}_rr4k_qd1_samples" in m]
+    settings = []
+    for p, name in have:
+        if f"{p}_ring_order" in m:
+            settings.append(f"{name}: {m[f'{p}_queues']:.0f} queues, ring-page-order "
+                            f"{m[f'{p}_ring_order']:.0f}, {m[f'{p}_max_segments']:.0f} segments, "
+                            f"persistent grants {'on' if m.get(f'{p}_persistent') else 'off'}")
+    if settings:
+        print("negotiated: " + "; ".join(settings))
     for job, title, key, unit in JOBS:
-        row(job, title, unit, key, "{:.0f}" if key == "iops" else "{:.1f}", key)
-        row(job, "", "I/Os completed", "ios", "{:.0f}")
-        row(job, "", "requests per I/O", "reqs_per_io", "{:.2f}")
-        row(job, "", "guest irqs per I/O", "guest_notif_per_io", "{:.3f}")
-        row(job, "", "dom0 irqs per I/O", "dom0_notif_per_io", "{:.3f}")
-        row(job, "", "notifs per I/O", "notif_per_io", "{:.3f}", "notif_stock_over_ours")
-    for p, name in ratios:
-        g = m.get(f"ratio_{p}_speed_geomean")
+        print()
+        hdr = f"{title + ' (' + unit + ')':<26} {'median':>8} {'min-max':>15} {'n':>2}"
+        hdr += "".join(f" {label:>9}" for _, label, _ in COUNTS)
+        print(hdr)
+        print("-" * len(hdr))
+        for p, name in have:
+            med = m.get(f"{p}_{job}_{key}")
+            if med is None:
+                continue
+            lo, hi = m.get(f"{p}_{job}_{key}_min"), m.get(f"{p}_{job}_{key}_max")
+            fmt = "{:.0f}" if key == "iops" else "{:.1f}"
+            spread = f"{fmt.format(lo)}-{fmt.format(hi)}" if lo is not None else ""
+            n = m.get(f"{p}_{job}_samples", 0)
+            row = f"{name:<26} {fmt.format(med):>8} {spread:>15} {n:>2.0f}"
+            for ck, _, cf in COUNTS:
+                v = m.get(f"{p}_{job}_{ck}")
+                row += f" {cf.format(v) if v is not None else '-':>9}"
+            print(row)
+        cells = []
+        for r, label in RATIOS:
+            v = m.get(f"ratio_{r}_{job}_{key}")
+            if v is None:
+                continue
+            ns = "" if m.get(f"sig_{r}_{job}") else " (not significant)"
+            nv = m.get(f"ratio_{r}_{job}_notif")
+            cells.append(f"{label} {v:.2f}{ns}" + (f", notif {nv:.2f}" if nv is not None else ""))
+        for c in cells:
+            print(f"  {c}")
+    print()
+    for r, label in RATIOS:
+        g = m.get(f"ratio_{r}_speed_geomean")
         if g is not None:
-            print(f"{name}: speed ratio ours/stock, geometric mean over the 4 jobs: {g:.2f}")
-    print("ratios: speed ours/stock; notifications stock/ours (higher is better). "
-          "TCG figures are noisy: compare within one run.")
+            print(f"{label}: speed, geometric mean over the 4 jobs: {g:.2f}")
+    print("speed: median of the samples (min-max); counts: medians per fio I/O (req = ring "
+          "requests, g-irq/d0-irq = interrupts in the guest/dom0,\n"
+          "notif = their sum, g-us/d0-us = guest/dom0 CPU time in microseconds). Ratios are of "
+          "medians, higher is better (notif: theirs / ours);\n"
+          "'not significant': the gain |ratio - 1| is smaller than either pair's spread "
+          "(max - min) / median. TCG figures are noisy: compare within one run.")
     return 0
 
 
