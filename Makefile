@@ -10,7 +10,7 @@ export XPV_CACHE
 # Inside the kernel's own make (M=...) only the Kbuild file matters.
 ifeq ($(KERNELRELEASE),)
 
-SCENARIOS_RUN ?= stock-pvh xpv-boot blk-front-interop dom0-compat bench-blk
+SCENARIOS_RUN ?= stock-pvh xpv-boot blk-front-interop dom0-compat bench-blk bench-net
 KABI = $(shell cat $(XPV_CACHE)/debs/stock-kabi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KABI)
 
@@ -79,6 +79,12 @@ bench:
 bench-blk: deps kernel modules
 	@rm -f build/results/bench-blk.json; rc=0; scripts/testbed run bench-blk || rc=$$?; \
 		python3 scripts/testbed.d/scenarios/bench-blk/table.py build/results/bench-blk.json; exit $$rc
+
+## bench-net network benchmark on real Xen: iperf3 guest <-> dom0, stock vs ours, interleaved
+##           rounds (figures, not pass/fail) -> build/results/bench-net.json and .png, table on stdout
+bench-net: deps kernel modules
+	@rm -f build/results/bench-net.json build/results/bench-net.png; rc=0; scripts/testbed run bench-net || rc=$$?; \
+		python3 scripts/testbed.d/scenarios/bench-net/table.py build/results/bench-net.json; exit $$rc
 
 ## soak      block jobs in a loop over the whole configuration matrix on real
 ##           Xen until SOAK_SECS (default 1800) seconds of jobs; FAIL on a stall

@@ -11,39 +11,37 @@
  * blkfront, blkback and xenbus) accepts exactly the strings of 1..20
  * decimal digits, optionally followed by one NUL, whose value fits @max,
  * returns that value (checked against strtoull) and leaves the result
- * alone on error; xpv_blkif_parse_u64() (blkif_proto.c; no driver calls
- * it today) agrees with it on every value without the NUL; formatting
- * then parsing returns the value;
- * the protocol parser accepts exactly the two ABI names; the back end's
- * ring order and queue count checks return values within the limits.
+ * alone on error (both providers run it: the dom0-compat
+ * xpv_xs_read_uint() too); the protocol parser accepts exactly the two ABI
+ * names; the back end's ring order and queue count checks return values
+ * within the limits; the ring-reference and queue key names the ring
+ * endpoints build (drivers/xen/proto/xenbus_keys.c) are the expected
+ * strings whenever they are accepted.
  */
 #include <errno.h>
 #include "fuzz_input.h"
 /* First: its user shim's READ_ONCE() is the one compat.h then keeps. */
 #include "xs_proto.h"
+#include "xenbus_keys.h"
 #include "blkif_proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
-	u64 max = fuzz_u64(&in), v = 0, v2 = 0;
+	u64 max = fuzz_u64(&in);
 	unsigned int omax = fuzz_u8(&in) % 8, qmax = fuzz_u8(&in);
 	size_t len = in.left, i;
 	char *val = malloc(len ? len : 1), *z = malloc(len + 1);
 	enum xpv_blkif_abi abi;
-	char buf[24];
-	bool digits = len >= 1 && len <= 20, b;
+	char buf[XPV_XB_NODE_MAX], want[XPV_XB_NODE_MAX];
 	size_t xlen = len && in.p[len - 1] == '\0' ? len - 1 : len;
 	bool xdigits = xlen >= 1 && xlen <= 20;
 	u64 xv = 0x5a5a5a5aULL;
-	int err, xerr, n;
+	int err, xerr, n, m;
 
 	memcpy(val, in.p, len);
 	memcpy(z, in.p, len);
 	z[len] = '\0';
-	for (i = 0; i < len; i++)
-		if (val[i] < '0' || val[i] > '9')
-			digits = false;
 	for (i = 0; i < xlen; i++)
 		if (val[i] < '0' || val[i] > '9')
 			xdigits = false;
@@ -67,29 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		PROPERTY((xerr == -EINVAL || xerr == -ERANGE) &&
 			 xv == 0x5a5a5a5aULL);
 	}
-
-	err = xpv_blkif_parse_u64(val, len, max, &v);
-	if (len && val[len - 1] != '\0')
-		PROPERTY((err == 0) == (xerr == 0) && (err || v == xv));
-	if (digits) {
-		unsigned long long ref;
-
-		errno = 0;
-		ref = strtoull(z, NULL, 10);
-		if (errno == ERANGE || ref > max) {
-			PROPERTY(err == -ERANGE);
-		} else {
-			PROPERTY(err == 0 && v == ref);
-			n = xpv_blkif_fmt_u64(buf, sizeof(buf), v);
-			PROPERTY(n > 0 && (size_t)n == strlen(buf));
-			PROPERTY(xpv_blkif_parse_u64(buf, n, max, &v2) == 0);
-			PROPERTY(v2 == v);
-		}
-	} else {
-		PROPERTY(err == -EINVAL);
-	}
-	err = xpv_blkif_parse_bool(val, len, &b);
-	PROPERTY(err == 0 ? digits : (err == -EINVAL));
 
 	err = xpv_blkif_parse_protocol(val, len, &abi);
 	PROPERTY((err == 0) == ((len == 10 && !memcmp(val, "x86_64-abi", 10)) ||
@@ -124,9 +99,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	n = xpv_blkif_ring_ref_key(buf, sizeof(buf), omax, true, qmax);
-	PROPERTY(n < 0 ? (omax > 4 || qmax >= (1U << omax))
-		       : (size_t)n == strlen(buf));
+	/*
+	 * Key names: queue qmax of (max & 0xff) queues, page qmax of a ring
+	 * of order omax, with or without numbered keys (max bit 8).
+	 */
+	m = (int)(max & 0xff);
+	n = xpv_xb_queue_dir(buf, sizeof(buf), m, qmax);
+	if (qmax >= (m ? (unsigned int)m : 1U)) {
+		PROPERTY(n == -EINVAL);
+	} else {
+		if (m <= 1)
+			want[0] = '\0';
+		else
+			snprintf(want, sizeof(want), "queue-%u/", qmax);
+		PROPERTY(n == 0 && !strcmp(buf, want));
+	}
+	n = xpv_xb_ring_ref_node(buf, sizeof(buf), "queue-7/", "ring-ref",
+				 omax, max & 0x100, qmax);
+	if (omax > 4 || qmax >= (1U << omax) || (omax && !(max & 0x100))) {
+		PROPERTY(n == -EINVAL);
+	} else {
+		if (max & 0x100)
+			snprintf(want, sizeof(want), "queue-7/ring-ref%u", qmax);
+		else
+			snprintf(want, sizeof(want), "queue-7/ring-ref");
+		PROPERTY(n == 0 && !strcmp(buf, want));
+	}
 	free(val);
 	free(z);
 	return 0;

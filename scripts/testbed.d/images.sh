@@ -23,6 +23,9 @@ TB_D=$XPV_ROOT/scripts/testbed.d
 ROOTFS=$XPV_CACHE/rootfs
 # fio and its libraries, extracted by scripts/deps.
 FIO_ROOT=$XPV_CACHE/fio-root
+# iperf3 and ethtool with their libraries, extracted by scripts/deps.
+TOOLS_ROOT=$XPV_CACHE/tools-root
+TOOLS_BINS=(usr/bin/iperf3 sbin/ethtool)
 IMAGES=$XPV_CACHE/images
 MULTIARCH=x86_64-linux-gnu
 
@@ -96,6 +99,27 @@ img_modules() {
 	cp "$ROOTFS/lib/modules/$kabi"/modules.{builtin,builtin.modinfo,order} \
 		"$img/usr/lib/modules/$kabi/"
 	depmod -b "$img" "$kabi"
+}
+
+# img_tools IMG: iperf3 and ethtool from $TOOLS_ROOT, with the libraries
+# they need (resolved against $TOOLS_ROOT first, then the host's, which is
+# the same Debian release); checked to start from the image's own files.
+img_tools() {
+	local img=$1 b f
+	for b in "${TOOLS_BINS[@]}"; do
+		[ -x "$TOOLS_ROOT/$b" ] || die "no $TOOLS_ROOT/$b: run scripts/deps"
+		rm -f "$img/usr/bin/$(basename "$b")" "$img/bin/$(basename "$b")"
+		cp -L "$TOOLS_ROOT/$b" "$img/usr/bin/"
+		for f in $(LD_LIBRARY_PATH=$TOOLS_ROOT/usr/lib/$MULTIARCH ldd "$TOOLS_ROOT/$b" |
+				awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
+			[ -e "$img/usr/lib/$MULTIARCH/$(basename "$f")" ] || cp -L "$f" "$img/usr/lib/$MULTIARCH/"
+		done
+	done
+	img_ldconfig "$img"
+	for b in iperf3 ethtool; do
+		chroot "$img" /usr/bin/$b --version > /dev/null 2>&1 ||
+			die "$b does not start from the image's own files"
+	done
 }
 
 # img_fio IMG: Debian's fio as /usr/libexec/fio behind a /usr/bin/fio
@@ -191,10 +215,12 @@ img_hash() {
 		dom0)
 			cat "$TB_D/dom0/init"
 			stat -L -c '%n %s %Y' "${DOM0_HOST_BINS[@]}" /lib/$MULTIARCH/libgcc_s.so.1 /lib/$MULTIARCH/libc.so.6
+			cat "$TOOLS_ROOT/.xpv-extracted" 2>/dev/null
 			;;
 		guest)
 			cat "$TB_D/guest/poweroff"
 			cat "$FIO_ROOT/.xpv-extracted" 2>/dev/null
+			cat "$TOOLS_ROOT/.xpv-extracted" 2>/dev/null
 			stat -L -c '%n %s %Y' /lib/$MULTIARCH/libc.so.6
 			;;
 		esac
@@ -230,6 +256,7 @@ build_dom0_image() {
 	cp -L "$ROOTFS/usr/lib/xen-4.17/bin/xenstore-control" "$img/usr/bin/"
 	img_copy_libs "$img" "$img"/bin/{bash,flock,losetup,ip,bridge,stat,readlink,timeout,kmod} \
 		"$img"/usr/lib/xen-4.17/bin/* "$img"/usr/bin/xenstore-*
+	img_tools "$img"
 	# dlopen()ed by libxl's threads (pthread_cancel), so ldd misses it.
 	cp -L /lib/$MULTIARCH/libgcc_s.so.1 "$img/usr/lib/$MULTIARCH/"
 	cp -a "$ROOTFS/etc/xen" "$img/etc/"
@@ -266,6 +293,7 @@ build_guest_image() {
 	img_copy_libs "$img" "$img"/usr/bin/xenstore-*
 	img_modules "$img" "${GUEST_MODULES[@]}"
 	img_fio "$img"
+	img_tools "$img"
 	img_ldconfig "$img"
 	img_pack "$img" "$out"
 	rm -rf "$img"

@@ -835,69 +835,11 @@ TEST(shadow_ids_exhaust_and_recycle)
 /* Negotiation helpers.                                                */
 /* ------------------------------------------------------------------ */
 
-#define PARSE(str, max, out) xpv_blkif_parse_u64(str, strlen(str), max, out)
-
-TEST(parse_numbers_strictly)
-{
-	u64 v = 12345;
-	bool b;
-
-	EXPECT_EQ(0, PARSE("0", 10, &v));
-	EXPECT_EQ(0, v);
-	EXPECT_EQ(0, PARSE("18446744073709551615", UINT64_MAX, &v));
-	EXPECT_EQ(UINT64_MAX, v);
-	EXPECT_EQ(-ERANGE, PARSE("18446744073709551616", UINT64_MAX, &v));
-	EXPECT_EQ(-ERANGE, PARSE("99999999999999999999", UINT64_MAX, &v));
-	EXPECT_EQ(-EINVAL, PARSE("999999999999999999999", UINT64_MAX, &v));
-	EXPECT_EQ(-ERANGE, PARSE("5", 4, &v));
-	EXPECT_EQ(-EINVAL, PARSE("", 4, &v));
-	EXPECT_EQ(-EINVAL, PARSE("-1", 4, &v));
-	EXPECT_EQ(-EINVAL, PARSE("+1", 4, &v));
-	EXPECT_EQ(-EINVAL, PARSE(" 1", 4, &v));
-	EXPECT_EQ(-EINVAL, PARSE("1 ", 4, &v));
-	EXPECT_EQ(-EINVAL, PARSE("0x1", 4, &v));
-	EXPECT_EQ(-EINVAL, xpv_blkif_parse_u64("12", 3, 100, &v)); /* NUL */
-	EXPECT_EQ(0, xpv_blkif_parse_u64("129", 2, 100, &v));
-	EXPECT_EQ(12, v);
-	EXPECT_EQ(0, xpv_blkif_parse_bool("1", 1, &b));
-	EXPECT_TRUE(b);
-	EXPECT_EQ(0, xpv_blkif_parse_bool("0", 1, &b));
-	EXPECT_FALSE(b);
-	EXPECT_EQ(-EINVAL, xpv_blkif_parse_bool("yes", 3, &b));
-}
-
-TEST(format_and_keys)
-{
-	char buf[32];
-
-	EXPECT_EQ(1, xpv_blkif_fmt_u64(buf, sizeof(buf), 0));
-	EXPECT_STREQ("0", buf);
-	EXPECT_EQ(20, xpv_blkif_fmt_u64(buf, sizeof(buf), UINT64_MAX));
-	EXPECT_STREQ("18446744073709551615", buf);
-	EXPECT_EQ(-ENOSPC, xpv_blkif_fmt_u64(buf, 3, 123));
-	EXPECT_EQ(2, xpv_blkif_fmt_u64(buf, 3, 12));
-
-	EXPECT_EQ(8, xpv_blkif_ring_ref_key(buf, sizeof(buf), 0, false, 0));
-	EXPECT_STREQ("ring-ref", buf);
-	EXPECT_EQ(9, xpv_blkif_ring_ref_key(buf, sizeof(buf), 0, true, 0));
-	EXPECT_STREQ("ring-ref0", buf);
-	EXPECT_EQ(10, xpv_blkif_ring_ref_key(buf, sizeof(buf), 4, true, 15));
-	EXPECT_STREQ("ring-ref15", buf);
-	EXPECT_EQ(-EINVAL, xpv_blkif_ring_ref_key(buf, sizeof(buf), 4, true,
-						  16));
-	EXPECT_EQ(-EINVAL, xpv_blkif_ring_ref_key(buf, sizeof(buf), 5, true,
-						  0));
-	EXPECT_EQ(-EINVAL, xpv_blkif_ring_ref_key(buf, sizeof(buf), 1, false,
-						  0));
-	EXPECT_EQ(-ENOSPC, xpv_blkif_ring_ref_key(buf, 10, 4, true, 15));
-
-	EXPECT_EQ(0, xpv_blkif_queue_dir(buf, sizeof(buf), 1, 0));
-	EXPECT_STREQ("", buf);
-	EXPECT_EQ(8, xpv_blkif_queue_dir(buf, sizeof(buf), 4, 3));
-	EXPECT_STREQ("queue-3/", buf);
-	EXPECT_EQ(-EINVAL, xpv_blkif_queue_dir(buf, sizeof(buf), 4, 4));
-	EXPECT_EQ(-EINVAL, xpv_blkif_queue_dir(buf, sizeof(buf), 0, 0));
-}
+/*
+ * The numbers the drivers read are parsed by xpv_xs_parse_uint()
+ * (selftests/xen-core/test_xs_proto.c); the ring and queue key names are
+ * built by xpv_xb_*() (selftests/xen-core/test_xenbus_keys.c).
+ */
 
 TEST(protocol_names)
 {

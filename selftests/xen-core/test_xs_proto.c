@@ -302,6 +302,14 @@ TEST(parse_uint)
 	EXPECT_EQ(-EINVAL, xpv_xs_parse_uint("1a", 2, 1000, &v));
 	EXPECT_EQ(-EINVAL, xpv_xs_parse_uint("1\0\0", 3, 1000, &v));
 	EXPECT_EQ(-EINVAL, xpv_xs_parse_uint("0x10", 4, 1000, &v));
+	EXPECT_EQ(-EINVAL, xpv_xs_parse_uint("+1", 2, 1000, &v));
+	EXPECT_EQ(-EINVAL, xpv_xs_parse_uint("1 ", 2, 1000, &v));
+	/* kstrtoull() would take the newline; xenstore values have none */
+	EXPECT_EQ(-EINVAL, xpv_xs_parse_uint("1\n", 2, 1000, &v));
+	EXPECT_EQ(-ERANGE, xpv_xs_parse_uint("99999999999999999999", 20,
+					     UINT64_MAX, &v));
+	EXPECT_EQ(-EINVAL, xpv_xs_parse_uint("999999999999999999999", 21,
+					     UINT64_MAX, &v));
 	EXPECT_EQ(77, v);	/* untouched on error */
 }
 

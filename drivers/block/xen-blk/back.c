@@ -269,7 +269,7 @@ static void blkback_answer(struct xpv_blkback_ring *ring, u64 id, u8 op,
 static void blkback_push(struct xpv_blkback_ring *ring)
 {
 	if (xpv_back_push_rsps(&ring->br.r))
-		xpv_evtchn_notify_irq(ring->irq);
+		xpv_evtchn_notify_irq(ring->ev.irq);
 }
 
 /* A request validation refused: answer it, and nothing else. */
@@ -652,7 +652,7 @@ static void blkback_pass(struct xpv_blkback_ring *ring)
 	/* A broken ring's events stay unacknowledged: the port stays masked. */
 	if (!ring->broken &&
 	    test_and_clear_bit(XPV_BLKBACK_RING_EOI, &ring->flags)) {
-		xpv_evtchn_lateeoi(ring->irq,
+		xpv_evtchn_lateeoi(ring->ev.irq,
 				   ring->since_eoi ? 0 : XPV_EOI_SPURIOUS);
 		ring->since_eoi = 0;
 	}

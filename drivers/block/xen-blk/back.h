@@ -133,8 +133,7 @@ struct xpv_blkback;
  * @index: queue number
  * @br: the back end's ring state (copies, validated indices)
  * @area: the mapped shared ring
- * @evtchn: the front end's port
- * @irq: our IRQ bound to it (late EOI), or 0
+ * @ev: our port bound to the front end's, and its IRQ (late EOI)
  * @task: the ring's thread
  * @wq: the thread waits here
  * @flags: XPV_BLKBACK_RING_* bits
@@ -169,8 +168,7 @@ struct xpv_blkback_ring {
 	unsigned int index;
 	struct xpv_blkif_back_ring br;
 	void *area;
-	evtchn_port_t evtchn;
-	int irq;
+	struct xpv_ring_evtchn ev;
 	struct task_struct *task;
 	wait_queue_head_t wq;
 	unsigned long flags;

@@ -389,12 +389,8 @@ static void blkback_disconnect(struct xpv_blkback *be)
 	for (q = 0; q < be->nr_rings; q++) {
 		struct xpv_blkback_ring *ring = &be->rings[q];
 
-		if (ring->irq > 0)
-			xpv_evtchn_unbind(ring->irq, ring);
-		ring->irq = 0;
-		if (ring->area)
-			xpv_xenbus_unmap_ring(be->dev, ring->area);
-		ring->area = NULL;
+		xpv_ring_evtchn_close(be->dev, &ring->ev, ring);
+		xpv_back_ring_unmap(be->dev, &ring->area);
 		xpv_blkback_ring_free(ring);
 	}
 	kfree(be->rings);
@@ -403,57 +399,24 @@ static void blkback_disconnect(struct xpv_blkback *be)
 	dev_info(&be->dev->dev, "disconnected\n");
 }
 
-/* Read a front end key as a number; -ENOENT when absent. */
-static int blkback_read_fe(struct xpv_blkback *be, const char *node, u64 max,
-			   u64 *val)
-{
-	return xpv_xs_read_uint(XPV_XBT_NIL, be->dev->otherend, node, max, val);
-}
-
 /* Map one ring, bind its channel and set up its data plane. */
 static int blkback_connect_ring(struct xpv_blkback *be,
 				struct xpv_blkback_ring *ring, bool has_order,
 				unsigned int pgnt_cap)
 {
 	struct xpv_xenbus_device *dev = be->dev;
-	unsigned int nr_pages = 1U << be->ring_order, i;
-	grant_ref_t grefs[1 << XPV_BLKIF_MAX_RING_ORDER];
-	char qdir[24], key[16], node[48];
-	u64 v;
+	char qdir[24];
 	int err;
 
-	err = xpv_blkif_queue_dir(qdir, sizeof(qdir), be->nr_rings,
-				  ring->index);
-	if (err < 0)
+	err = xpv_xenbus_queue_dir(qdir, sizeof(qdir), be->nr_rings,
+				   ring->index);
+	if (err)
 		return err;
-	for (i = 0; i < nr_pages; i++) {
-		err = xpv_blkif_ring_ref_key(key, sizeof(key), be->ring_order,
-					     has_order, i);
-		if (err < 0)
-			return err;
-		snprintf(node, sizeof(node), "%s%s", qdir, key);
-		err = blkback_read_fe(be, node, U32_MAX, &v);
-		if (err) {
-			xpv_xenbus_dev_fatal(dev, err, "reading %s/%s",
-					     dev->otherend, node);
-			return err;
-		}
-		grefs[i] = v;
-	}
-	snprintf(node, sizeof(node), "%sevent-channel", qdir);
-	err = blkback_read_fe(be, node, U32_MAX, &v);
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "reading %s/%s", dev->otherend,
-				     node);
+	/* Reads <qdir>ring-ref or <qdir>ring-refN; reports a failure. */
+	err = xpv_back_ring_map(dev, qdir, "ring-ref", be->ring_order,
+				has_order, &ring->area);
+	if (err)
 		return err;
-	}
-	ring->evtchn = v;
-
-	err = xpv_xenbus_map_ring(dev, grefs, nr_pages, &ring->area);
-	if (err) {
-		ring->area = NULL;
-		return err;	/* reported by the map */
-	}
 	err = xpv_blkif_back_attach(&ring->br, be->abi, ring->area,
 				    PAGE_SIZE << be->ring_order);
 	if (err)
@@ -464,14 +427,9 @@ static int blkback_connect_ring(struct xpv_blkback *be,
 	snprintf(ring->name, sizeof(ring->name), "xpvbb.%u.%s.%u",
 		 dev->otherend_id, strrchr(dev->nodename, '/') + 1,
 		 ring->index);
-	err = xpv_evtchn_bind_interdomain_lateeoi(dev->otherend_id,
-						  ring->evtchn,
-						  xpv_blkback_interrupt, 0,
-						  ring->name, ring);
-	if (err < 0)
-		goto out_fatal;
-	ring->irq = err;
-	return 0;
+	/* Reads <qdir>event-channel; reports a failure. */
+	return xpv_back_evtchn_bind(dev, qdir, "event-channel", &ring->ev,
+				    xpv_blkback_interrupt, ring->name, ring);
 
 out_fatal:
 	xpv_xenbus_dev_fatal(dev, err, "setting up queue %u", ring->index);
@@ -504,9 +462,12 @@ static int blkback_connect_rings(struct xpv_blkback *be)
 	}
 
 	be->persistent = feature_persistent &&
-		!blkback_read_fe(be, "feature-persistent", U64_MAX, &v) && v;
+		xpv_xenbus_read_flag(dev, dev->otherend, "",
+				     "feature-persistent");
 
-	err = blkback_read_fe(be, "multi-queue-num-queues", U32_MAX, &v);
+	/* Absent and present mean different things here: no default. */
+	err = xpv_xs_read_uint(XPV_XBT_NIL, dev->otherend,
+			       "multi-queue-num-queues", U32_MAX, &v);
 	if (err && err != -ENOENT)
 		goto out_bad_queues;
 	err = xpv_blkif_back_queues(!err, v, nr_cpu_queues);
@@ -515,7 +476,8 @@ static int blkback_connect_rings(struct xpv_blkback *be)
 	nr = err;
 
 	v = 0;
-	err = blkback_read_fe(be, "ring-page-order", U32_MAX, &v);
+	err = xpv_xs_read_uint(XPV_XBT_NIL, dev->otherend, "ring-page-order",
+			       U32_MAX, &v);
 	if (err && err != -ENOENT)
 		goto out_bad_order;
 	has_order = !err;

@@ -7,8 +7,6 @@
  */
 #include "blkif_proto.h"
 
-#define XPV_U64_MAX	(~(u64)0)
-
 /* ================================================================== */
 /* Validation (back end).                                              */
 /* ================================================================== */
@@ -659,59 +657,6 @@ int xpv_blkif_shadow_free(struct xpv_blkif_shadow_tab *tab, u64 id)
 /* Feature negotiation.                                                */
 /* ================================================================== */
 
-int xpv_blkif_parse_u64(const char *s, size_t len, u64 max, u64 *out)
-{
-	u64 val = 0;
-	size_t i;
-
-	if (!s || len == 0 || len > 20)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		unsigned int d;
-
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		d = s[i] - '0';
-		if (val > (XPV_U64_MAX - d) / 10)
-			return -ERANGE;
-		val = val * 10 + d;
-	}
-	if (val > max)
-		return -ERANGE;
-	*out = val;
-	return 0;
-}
-
-int xpv_blkif_parse_bool(const char *s, size_t len, bool *out)
-{
-	u64 v;
-	int err = xpv_blkif_parse_u64(s, len, XPV_U64_MAX, &v);
-
-	if (err == -ERANGE)
-		err = -EINVAL;
-	if (err)
-		return err;
-	*out = v != 0;
-	return 0;
-}
-
-int xpv_blkif_fmt_u64(char *buf, size_t size, u64 val)
-{
-	char tmp[20];
-	int n = 0, i;
-
-	do {
-		tmp[n++] = '0' + (char)(val % 10);
-		val /= 10;
-	} while (val);
-	if (size < (size_t)n + 1)
-		return -ENOSPC;
-	for (i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
-	return n;
-}
-
 static const char blkif_proto_64[] = "x86_64-abi";
 static const char blkif_proto_32[] = "x86_32-abi";
 
@@ -738,52 +683,6 @@ int xpv_blkif_parse_protocol(const char *s, size_t len,
 		return 0;
 	}
 	return -EINVAL;
-}
-
-/* Append @prefix and then @val (when @with_val) to @buf. */
-static int blkif_key(char *buf, size_t size, const char *prefix,
-		     size_t plen, bool with_val, u64 val, const char *suffix,
-		     size_t slen)
-{
-	int n = 0;
-
-	if (size < plen + 1)
-		return -ENOSPC;
-	memcpy(buf, prefix, plen);
-	if (with_val) {
-		n = xpv_blkif_fmt_u64(buf + plen, size - plen, val);
-		if (n < 0)
-			return n;
-	}
-	if (size < plen + n + slen + 1)
-		return -ENOSPC;
-	memcpy(buf + plen + n, suffix, slen);
-	buf[plen + n + slen] = '\0';
-	return (int)(plen + n + slen);
-}
-
-int xpv_blkif_ring_ref_key(char *buf, size_t size, unsigned int ring_order,
-			   bool has_order, unsigned int i)
-{
-	if (ring_order > XPV_BLKIF_MAX_RING_ORDER || i >= (1U << ring_order))
-		return -EINVAL;
-	if (!has_order && ring_order)
-		return -EINVAL;
-	return blkif_key(buf, size, "ring-ref", 8, has_order, i, "", 0);
-}
-
-int xpv_blkif_queue_dir(char *buf, size_t size, unsigned int nr_queues,
-			unsigned int q)
-{
-	if (!nr_queues || q >= nr_queues)
-		return -EINVAL;
-	if (nr_queues == 1) {
-		if (!size)
-			return -ENOSPC;
-		buf[0] = '\0';
-		return 0;
-	}
-	return blkif_key(buf, size, "queue-", 6, true, q, "/", 1);
 }
 
 unsigned int xpv_blkif_front_ring_order(unsigned int want, u64 backend_max)

@@ -597,7 +597,7 @@ void xpv_blkif_indirect_copy(struct xpv_blkif_seg *dst,
  * @abi: the layout the front end speaks
  */
 struct xpv_blkif_back_ring {
-	struct xpv_back_ring r;
+	struct xpv_back_idx r;
 	enum xpv_blkif_abi abi;
 };
 
@@ -607,7 +607,7 @@ struct xpv_blkif_back_ring {
  * @abi: the layout spoken (x86_64 for our front end; x86_32 in tests)
  */
 struct xpv_blkif_front_ring {
-	struct xpv_front_ring r;
+	struct xpv_front_idx r;
 	enum xpv_blkif_abi abi;
 };
 
@@ -761,39 +761,6 @@ int xpv_blkif_shadow_free(struct xpv_blkif_shadow_tab *tab, u64 id);
 /* ------------------------------------------------------------------ */
 
 /**
- * xpv_blkif_parse_u64() - parse a xenstore decimal value strictly
- * @s: the value (not necessarily NUL-terminated)
- * @len: its length
- * @max: largest value accepted
- * @out: the value
- *
- * Accepts only 1..20 decimal digits (no sign, space or trailing bytes).
- *
- * Return: 0, -EINVAL (not a number) or -ERANGE (above @max).
- */
-int xpv_blkif_parse_u64(const char *s, size_t len, u64 max, u64 *out);
-
-/**
- * xpv_blkif_parse_bool() - parse a xenstore feature flag
- * @s: the value
- * @len: its length
- * @out: true for any non-zero number
- *
- * Return: 0 or -EINVAL.
- */
-int xpv_blkif_parse_bool(const char *s, size_t len, bool *out);
-
-/**
- * xpv_blkif_fmt_u64() - format a value for xenstore
- * @buf: destination
- * @size: its size
- * @val: the value
- *
- * Return: characters written (not counting the NUL), or -ENOSPC.
- */
-int xpv_blkif_fmt_u64(char *buf, size_t size, u64 val);
-
-/**
  * xpv_blkif_protocol_name() - the "protocol" value of a layout
  * @abi: the layout
  *
@@ -811,32 +778,6 @@ const char *xpv_blkif_protocol_name(enum xpv_blkif_abi abi);
  */
 int xpv_blkif_parse_protocol(const char *s, size_t len,
 			     enum xpv_blkif_abi *abi);
-
-/**
- * xpv_blkif_ring_ref_key() - name of the key holding one ring page's gref
- * @buf: destination
- * @size: its size
- * @ring_order: the ring-page-order in use; @has_order tells if it is written
- * @has_order: false for a ring of one page advertised without
- *	"ring-page-order" (key "ring-ref"); true otherwise ("ring-ref%u")
- * @i: page index, below 1 << @ring_order
- *
- * Return: length of the key, or -EINVAL / -ENOSPC.
- */
-int xpv_blkif_ring_ref_key(char *buf, size_t size, unsigned int ring_order,
-			   bool has_order, unsigned int i);
-
-/**
- * xpv_blkif_queue_dir() - the per-queue key directory ("" or "queue-%u/")
- * @buf: destination
- * @size: its size
- * @nr_queues: negotiated queue count (1: keys at the top level)
- * @q: queue index, below @nr_queues
- *
- * Return: length written, or -EINVAL / -ENOSPC.
- */
-int xpv_blkif_queue_dir(char *buf, size_t size, unsigned int nr_queues,
-			unsigned int q);
 
 /**
  * xpv_blkif_front_ring_order() - the ring-page-order a front end uses

@@ -241,7 +241,7 @@ static int blkfront_push(struct xpv_blkfront_ring *ring,
 	ring->shadow[want_id].rq = rq;
 	xpv_blkif_front_put(&ring->fr, req);
 	if (xpv_front_push_reqs(&ring->fr.r))
-		xpv_evtchn_notify(ring->evtchn);
+		xpv_evtchn_notify(ring->ev.port);
 	return 0;
 }
 
@@ -544,7 +544,7 @@ static int blkfront_ring_state_locked(struct xpv_blkfront_ring *ring,
 {
 	struct xpv_front_ring_snap snap;
 
-	if (!ring->sring)
+	if (!ring->mem.sring)
 		return scnprintf(buf, size, "queue %u: no ring\n", ring->index);
 	xpv_front_snapshot(&ring->fr.r, &snap);
 	return scnprintf(buf, size,
@@ -607,8 +607,8 @@ static enum blk_eh_timer_return blkfront_timeout(struct request *rq)
 		 time_after_eq(jiffies, ring->last_report + rq->timeout);
 	if (report) {
 		ring->last_report = jiffies ? jiffies : 1;
-		if (ring->connected && !ring->broken && ring->evtchn) {
-			xpv_evtchn_notify(ring->evtchn);
+		if (ring->connected && !ring->broken && ring->ev.port) {
+			xpv_evtchn_notify(ring->ev.port);
 			ring->nr_kicks++;
 			kicked = true;
 		}

@@ -82,12 +82,9 @@ struct xpv_blkfront_info;
  *	drain
  * @broken: the back end broke the protocol on this ring
  * @fr: the front end's ring state (x86_64 layout)
- * @sring: the shared ring, @order pages
- * @pages: the first page of the ring (split into single pages)
- * @order: ring-page-order
- * @gref: grants of the ring pages
- * @evtchn: event channel port
- * @irq: its IRQ, or 0
+ * @mem: the shared ring's pages and grants (mem.order is the
+ *	ring-page-order)
+ * @ev: the event channel and its IRQ (late EOI)
  * @tab: free list of ids
  * @ids: the ids' entries for @tab
  * @shadow: per-id private state
@@ -112,12 +109,8 @@ struct xpv_blkfront_ring {
 	bool closing;
 	bool broken;
 	struct xpv_blkif_front_ring fr;
-	struct xpv_sring *sring;
-	struct page *pages;
-	unsigned int order;
-	grant_ref_t gref[1 << XPV_BLKIF_MAX_RING_ORDER];
-	evtchn_port_t evtchn;
-	int irq;
+	struct xpv_front_ring mem;
+	struct xpv_ring_evtchn ev;
 	struct xpv_blkif_shadow_tab tab;
 	struct xpv_blkif_shadow *ids;
 	struct xpv_blkfront_shadow *shadow;

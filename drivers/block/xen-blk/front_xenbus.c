@@ -77,36 +77,6 @@ int xpv_blkfront_major;
 static DEFINE_IDA(blkfront_index_ida);
 
 /* ------------------------------------------------------------------ */
-/* Reading the back end's keys.                                        */
-/* ------------------------------------------------------------------ */
-
-/* An optional number: @def when absent; -errno when present but bad. */
-static int blkfront_read_opt(struct xpv_blkfront_info *info, const char *key,
-			     u64 max, u64 def, u64 *val)
-{
-	int err = xpv_xs_read_uint(XPV_XBT_NIL, info->xbdev->otherend, key,
-				   max, val);
-
-	if (err == -ENOENT) {
-		*val = def;
-		return 0;
-	}
-	if (err)
-		dev_warn(&info->xbdev->dev, "%s/%s: invalid (%d)\n",
-			 info->xbdev->otherend, key, err);
-	return err;
-}
-
-static bool blkfront_read_feature(struct xpv_blkfront_info *info,
-				  const char *key)
-{
-	u64 v;
-
-	/* A malformed flag counts as not offered. */
-	return !blkfront_read_opt(info, key, U64_MAX, 0, &v) && v;
-}
-
-/* ------------------------------------------------------------------ */
 /* Rings.                                                              */
 /* ------------------------------------------------------------------ */
 
@@ -122,12 +92,7 @@ static void blkfront_stop_ring(struct xpv_blkfront_info *info,
 	ring->connected = false;
 	spin_unlock_irq(&ring->lock);
 
-	if (ring->irq > 0)
-		xpv_evtchn_unbind(ring->irq, ring);	/* closes the port */
-	else if (ring->evtchn)
-		xpv_xenbus_free_evtchn(info->xbdev, ring->evtchn);
-	ring->irq = 0;
-	ring->evtchn = 0;
+	xpv_ring_evtchn_close(info->xbdev, &ring->ev, ring);
 	xpv_blkfront_fail_inflight(ring);
 }
 
@@ -173,20 +138,10 @@ static void blkfront_free_pgnts(struct xpv_blkfront_ring *ring)
 /* Free a stopped ring's memory. */
 static void blkfront_free_ring(struct xpv_blkfront_ring *ring)
 {
-	unsigned int i, nr_pages = 1U << ring->order;
+	unsigned int i;
 
 	/* A ring page the back end still maps is freed once it lets go. */
-	if (ring->pages) {
-		for (i = 0; i < nr_pages; i++) {
-			if (ring->gref[i])
-				xpv_gnttab_end_access_and_free(ring->gref[i],
-							       ring->pages + i);
-			else
-				__free_page(ring->pages + i);
-		}
-	}
-	ring->pages = NULL;
-	ring->sring = NULL;
+	xpv_front_ring_free(&ring->mem);
 	blkfront_free_pgnts(ring);
 	if (ring->shadow) {
 		for (i = 0; i < ring->tab.nr; i++)
@@ -226,17 +181,14 @@ static int blkfront_alloc_ring(struct xpv_blkfront_info *info,
 			       unsigned int order)
 {
 	struct xpv_xenbus_device *dev = info->xbdev;
-	size_t bytes = PAGE_SIZE << order;
 	u32 nr;
 	int err;
 
-	ring->order = order;
-	ring->pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
-	if (!ring->pages)
-		return -ENOMEM;
-	split_page(ring->pages, order);	/* each page freed on its own */
-	ring->sring = page_address(ring->pages);
-	err = xpv_blkif_front_init(&ring->fr, info->abi, ring->sring, bytes);
+	err = xpv_front_ring_alloc(dev, &ring->mem, order);
+	if (err)
+		return err;
+	err = xpv_blkif_front_init(&ring->fr, info->abi, ring->mem.sring,
+				   PAGE_SIZE << order);
 	if (err)
 		return err;
 
@@ -250,56 +202,36 @@ static int blkfront_alloc_ring(struct xpv_blkfront_info *info,
 	if (err)
 		return err;
 
-	err = xpv_xenbus_grant_ring(dev, ring->sring, 1U << order, ring->gref);
-	if (err) {
-		memset(ring->gref, 0, sizeof(ring->gref));
-		return err;
-	}
-	err = xpv_xenbus_alloc_evtchn(dev, &ring->evtchn);
-	if (err)
-		return err;
 	snprintf(ring->name, sizeof(ring->name), "xpvblk%d-q%u", info->index,
 		 ring->index);
-	err = xpv_evtchn_bind_lateeoi(ring->evtchn, xpv_blkfront_interrupt, 0,
-				      ring->name, ring);
-	if (err < 0)
-		return err;
-	ring->irq = err;
-	return 0;
+	return xpv_front_evtchn_bind(dev, &ring->ev, xpv_blkfront_interrupt,
+				     ring->name, ring);
 }
 
 /* Publish one ring's keys under @dir (the device node or queue-N/). */
 static int blkfront_write_ring(struct xpv_xbt t, struct xpv_blkfront_info *info,
 			       struct xpv_blkfront_ring *ring)
 {
-	char qdir[24], key[16], node[48];
-	unsigned int i;
+	char qdir[24];
 	int err;
 
-	err = xpv_blkif_queue_dir(qdir, sizeof(qdir), info->nr_rings,
-				  ring->index);
-	if (err < 0)
+	err = xpv_xenbus_queue_dir(qdir, sizeof(qdir), info->nr_rings,
+				   ring->index);
+	if (err)
 		return err;
-	for (i = 0; i < 1U << ring->order; i++) {
-		err = xpv_blkif_ring_ref_key(key, sizeof(key), ring->order,
-					     ring->order > 0, i);
-		if (err < 0)
-			return err;
-		snprintf(node, sizeof(node), "%s%s", qdir, key);
-		err = xpv_xs_printf(t, info->xbdev->nodename, node, "%u",
-				    ring->gref[i]);
-		if (err)
-			return err;
-	}
-	snprintf(node, sizeof(node), "%sevent-channel", qdir);
-	return xpv_xs_printf(t, info->xbdev->nodename, node, "%u",
-			     ring->evtchn);
+	/* ring-page-order is written when above 0: then the keys are numbered */
+	err = xpv_front_ring_publish(t, info->xbdev, qdir, "ring-ref",
+				     &ring->mem, ring->mem.order > 0);
+	if (err)
+		return err;
+	return xpv_front_evtchn_publish(t, info->xbdev, qdir, "event-channel",
+					&ring->ev);
 }
 
 static int blkfront_publish(struct xpv_blkfront_info *info)
 {
 	struct xpv_xenbus_device *dev = info->xbdev;
-	unsigned int order = info->rings[0].order, i;
+	unsigned int order = info->rings[0].mem.order, i;
 	struct xpv_xbt t;
 	const char *what;
 	int err;
@@ -365,14 +297,11 @@ static int blkfront_setup(struct xpv_blkfront_info *info)
 	u64 back_order, back_queues;
 	int err;
 
-	err = blkfront_read_opt(info, "max-ring-page-order", U32_MAX, 0,
-				&back_order);
-	if (err)
-		back_order = 0;
-	err = blkfront_read_opt(info, "multi-queue-max-queues", U32_MAX, 0,
-				&back_queues);
-	if (err)
-		back_queues = 0;
+	/* A malformed value (logged) counts as absent: 0. */
+	xpv_xenbus_read_opt(dev, dev->otherend, "", "max-ring-page-order",
+			    U32_MAX, 0, &back_order);
+	xpv_xenbus_read_opt(dev, dev->otherend, "", "multi-queue-max-queues",
+			    U32_MAX, 0, &back_queues);
 	order = xpv_blkif_front_ring_order(max_ring_order, back_order);
 	info->abi = READ_ONCE(abi_x86_32) ? XPV_BLKIF_ABI_X86_32 :
 		    XPV_BLKIF_ABI_NATIVE;
@@ -530,7 +459,8 @@ static int blkfront_setup_persistent(struct xpv_blkfront_info *info)
 	int err = 0;
 
 	info->persistent = info->offer_persistent &&
-		blkfront_read_feature(info, "feature-persistent");
+		xpv_xenbus_read_flag(info->xbdev, info->xbdev->otherend, "",
+				     "feature-persistent");
 	info->bounce = info->persistent || !READ_ONCE(trusted);
 	if (!info->bounce)
 		return 0;
@@ -616,11 +546,13 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 	if (err)
 		goto out_bad_key;
 	d.sector_size = v;
-	err = blkfront_read_opt(info, "physical-sector-size", U32_MAX, 0, &v);
+	err = xpv_xenbus_read_opt(dev, dev->otherend, "",
+				  "physical-sector-size", U32_MAX, 0, &v);
 	if (err)
 		goto out_bad_key;
 	d.physical_sector_size = v;
-	err = blkfront_read_opt(info, "info", U32_MAX, 0, &v);
+	err = xpv_xenbus_read_opt(dev, dev->otherend, "", "info", U32_MAX, 0,
+				  &v);
 	if (err)
 		goto out_bad_key;
 	d.info = v;
@@ -642,36 +574,39 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 	info->physical_sector_size = d.physical_sector_size;
 	info->vdisk_info = d.info;
 
-	if (blkfront_read_feature(info, "feature-flush-cache"))
+	if (xpv_xenbus_read_flag(dev, dev->otherend, "", "feature-flush-cache"))
 		info->flush_op = XPV_BLKIF_OP_FLUSH_DISKCACHE;
-	else if (blkfront_read_feature(info, "feature-barrier"))
+	else if (xpv_xenbus_read_flag(dev, dev->otherend, "",
+				      "feature-barrier"))
 		info->flush_op = XPV_BLKIF_OP_WRITE_BARRIER;
 	else
 		info->flush_op = 0;
-	info->discard = blkfront_read_feature(info, "feature-discard");
+	info->discard = xpv_xenbus_read_flag(dev, dev->otherend, "",
+					     "feature-discard");
 	info->secure_discard = info->discard &&
-		blkfront_read_feature(info, "discard-secure");
+		xpv_xenbus_read_flag(dev, dev->otherend, "", "discard-secure");
 	if (info->discard) {
 		/*
 		 * Hints: a granularity that is not a power-of-two multiple of
 		 * the logical block becomes the physical block, an alignment
 		 * not inside one granule becomes 0.
 		 */
-		if (blkfront_read_opt(info, "discard-granularity", U32_MAX, 0,
-				      &v) || !v || !is_power_of_2(v) ||
+		if (xpv_xenbus_read_opt(dev, dev->otherend, "",
+					"discard-granularity", U32_MAX, 0, &v) ||
+		    !v || !is_power_of_2(v) ||
 		    v < info->sector_size || v > SZ_1G)
 			v = info->physical_sector_size;
 		info->discard_granularity = v;
-		if (blkfront_read_opt(info, "discard-alignment", U32_MAX, 0,
-				      &v) || v >= info->discard_granularity ||
+		if (xpv_xenbus_read_opt(dev, dev->otherend, "",
+					"discard-alignment", U32_MAX, 0, &v) ||
+		    v >= info->discard_granularity ||
 		    v % info->sector_size)
 			v = 0;
 		info->discard_alignment = v;
 	}
 
-	if (blkfront_read_opt(info, "feature-max-indirect-segments", U32_MAX,
-			      0, &v))
-		v = 0;
+	xpv_xenbus_read_opt(dev, dev->otherend, "",
+			    "feature-max-indirect-segments", U32_MAX, 0, &v);
 	info->max_segs = xpv_blkif_front_indirect_segs(XPV_BLKFRONT_MAX_SEGS,
 						       v);
 	if (info->max_segs && blkfront_alloc_indirect(info))
@@ -700,7 +635,7 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 	dev_info(&dev->dev, "%s: %llu sectors of 512 bytes, %u/%u-byte blocks, %u queue(s), ring order %u, %u segments, %u %s grants per ring, %s%s%s%s%s%s\n",
 		 info->disk->disk_name, info->sectors, info->sector_size,
 		 info->physical_sector_size, info->nr_rings,
-		 info->rings[0].order, info->max_segs,
+		 info->rings[0].mem.order, info->max_segs,
 		 info->rings[0].nr_pgnt,
 		 info->persistent ? "persistent" : "bounce",
 		 xpv_blkif_protocol_name(info->abi),

@@ -16,6 +16,7 @@
 #include <xen/xenbus.h>
 #include <xpv/xenstore.h>
 #include "compat.h"
+#include "../proto/xs_proto.h"
 
 static inline struct xenbus_transaction xbt(struct xpv_xbt t)
 {
@@ -106,21 +107,17 @@ EXPORT_SYMBOL_GPL(xpv_xs_scanf);
 int xpv_xs_read_uint(struct xpv_xbt t, const char *dir, const char *node,
 		     u64 max, u64 *val)
 {
-	unsigned long long v;
+	unsigned int len;
 	char *s;
 	int err;
 
-	s = xenbus_read(xbt(t), dir, node, NULL);
+	s = xenbus_read(xbt(t), dir, node, &len);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	err = (s[0] >= '0' && s[0] <= '9') ? kstrtoull(s, 10, &v) : -EINVAL;
+	/* The native provider's strict parser, fuzzed in fuzz/blk. */
+	err = xpv_xs_parse_uint(s, len, max, val);
 	kfree(s);
-	if (err)
-		return err;
-	if (v > max)
-		return -ERANGE;
-	*val = v;
-	return 0;
+	return err;
 }
 EXPORT_SYMBOL_GPL(xpv_xs_read_uint);
 

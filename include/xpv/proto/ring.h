@@ -11,7 +11,7 @@
  *
  * The front end produces requests and consumes responses; the back end
  * consumes requests and produces responses.  Each side keeps its private
- * state in struct xpv_front_ring or struct xpv_back_ring and never trusts
+ * state in struct xpv_front_idx or struct xpv_back_idx and never trusts
  * the shared header:
  *
  *  - a producer index that claims more outstanding entries than the ring can
@@ -91,7 +91,7 @@ static_assert(offsetof(struct xpv_sring, rsp_event) == 12,
 	      "shared ring indices must come first");
 
 /**
- * struct xpv_front_ring - private state of the front end
+ * struct xpv_front_idx - private state of the front end
  * @req_prod_pvt: next request slot to fill
  * @req_pushed: producer index last published in the shared header
  * @rsp_cons: next response to consume
@@ -100,7 +100,7 @@ static_assert(offsetof(struct xpv_sring, rsp_event) == 12,
  * @broken: the peer broke the protocol; the ring is dead
  * @sring: the shared ring
  */
-struct xpv_front_ring {
+struct xpv_front_idx {
 	u32 req_prod_pvt;
 	u32 req_pushed;
 	u32 rsp_cons;
@@ -111,7 +111,7 @@ struct xpv_front_ring {
 };
 
 /**
- * struct xpv_back_ring - private state of the back end
+ * struct xpv_back_idx - private state of the back end
  * @rsp_prod_pvt: next response slot to fill
  * @rsp_pushed: producer index last published in the shared header
  * @req_cons: next request to consume
@@ -120,7 +120,7 @@ struct xpv_front_ring {
  * @broken: the peer broke the protocol; the ring is dead
  * @sring: the shared ring
  */
-struct xpv_back_ring {
+struct xpv_back_idx {
 	u32 rsp_prod_pvt;
 	u32 rsp_pushed;
 	u32 req_cons;
@@ -200,7 +200,7 @@ static inline void xpv_sring_init(struct xpv_sring *s)
  *
  * Return: 0, or -EINVAL when the area holds no slot.
  */
-static inline int xpv_front_attach(struct xpv_front_ring *fr,
+static inline int xpv_front_attach(struct xpv_front_idx *fr,
 				   struct xpv_sring *s, size_t bytes,
 				   size_t esz, u32 start)
 {
@@ -228,7 +228,7 @@ static inline int xpv_front_attach(struct xpv_front_ring *fr,
  *
  * Return: 0, or -EINVAL when the area holds no slot.
  */
-static inline int xpv_back_attach(struct xpv_back_ring *br,
+static inline int xpv_back_attach(struct xpv_back_idx *br,
 				  struct xpv_sring *s, size_t bytes,
 				  size_t esz, u32 start)
 {
@@ -256,12 +256,12 @@ static inline int xpv_back_attach(struct xpv_back_ring *br,
  *
  * Return: slot count minus requests produced and not yet answered.
  */
-static inline u32 xpv_front_free(const struct xpv_front_ring *fr)
+static inline u32 xpv_front_free(const struct xpv_front_idx *fr)
 {
 	return fr->nr_ents - (fr->req_prod_pvt - fr->rsp_cons);
 }
 
-static inline void *__xpv_front_next_slot(struct xpv_front_ring *fr,
+static inline void *__xpv_front_next_slot(struct xpv_front_idx *fr,
 					  size_t esz)
 {
 	void *slot;
@@ -283,7 +283,7 @@ static inline void *__xpv_front_next_slot(struct xpv_front_ring *fr,
  *
  * Return: the slot, or NULL when the ring is full or broken.
  */
-static inline void *xpv_front_new_req(struct xpv_front_ring *fr, size_t len,
+static inline void *xpv_front_new_req(struct xpv_front_idx *fr, size_t len,
 				      size_t esz)
 {
 	void *slot = __xpv_front_next_slot(fr, esz);
@@ -302,7 +302,7 @@ static inline void *xpv_front_new_req(struct xpv_front_ring *fr, size_t len,
  *
  * Return: true, or false when the ring is full or broken.
  */
-static inline bool xpv_front_put_req(struct xpv_front_ring *fr,
+static inline bool xpv_front_put_req(struct xpv_front_idx *fr,
 				     const void *req, size_t len, size_t esz)
 {
 	void *slot = __xpv_front_next_slot(fr, esz);
@@ -320,7 +320,7 @@ static inline bool xpv_front_put_req(struct xpv_front_ring *fr,
  * Return: true when the back end asked to be notified (its req_event lies
  * in the range just published): the caller then sends the event.
  */
-static inline bool xpv_front_push_reqs(struct xpv_front_ring *fr)
+static inline bool xpv_front_push_reqs(struct xpv_front_idx *fr)
 {
 	u32 old = fr->req_pushed;
 	u32 new = fr->req_prod_pvt;
@@ -343,7 +343,7 @@ static inline bool xpv_front_push_reqs(struct xpv_front_ring *fr)
  *
  * Return: responses ready to consume, or -EIO when the ring is broken.
  */
-static inline int xpv_front_rsp_avail(struct xpv_front_ring *fr)
+static inline int xpv_front_rsp_avail(struct xpv_front_idx *fr)
 {
 	u32 prod;
 
@@ -370,7 +370,7 @@ static inline int xpv_front_rsp_avail(struct xpv_front_ring *fr)
  * Return: true with *@dst filled, false when there is no response (or the
  * ring is broken: check @fr->broken).
  */
-static inline bool xpv_front_get_rsp(struct xpv_front_ring *fr, void *dst,
+static inline bool xpv_front_get_rsp(struct xpv_front_idx *fr, void *dst,
 				     size_t len, size_t esz)
 {
 	if (unlikely(fr->broken))
@@ -393,7 +393,7 @@ static inline bool xpv_front_get_rsp(struct xpv_front_ring *fr, void *dst,
  *
  * Return: true when responses are waiting (do not sleep).
  */
-static inline bool xpv_front_final_check(struct xpv_front_ring *fr)
+static inline bool xpv_front_final_check(struct xpv_front_idx *fr)
 {
 	int n = xpv_front_rsp_avail(fr);
 
@@ -425,7 +425,7 @@ static inline bool xpv_front_final_check(struct xpv_front_ring *fr)
  *
  * Return: true when responses are waiting (do not sleep).
  */
-static inline bool xpv_front_final_check_grace(struct xpv_front_ring *fr,
+static inline bool xpv_front_final_check_grace(struct xpv_front_idx *fr,
 					       u32 grace, u32 *polls)
 {
 	u32 i = 0;
@@ -474,7 +474,7 @@ struct xpv_front_ring_snap {
  *
  * For diagnostics only: nothing read here is trusted or acted on.
  */
-static inline void xpv_front_snapshot(const struct xpv_front_ring *fr,
+static inline void xpv_front_snapshot(const struct xpv_front_idx *fr,
 				      struct xpv_front_ring_snap *snap)
 {
 	snap->req_prod_pvt = fr->req_prod_pvt;
@@ -540,7 +540,7 @@ xpv_front_stall_hint(const struct xpv_front_ring_snap *s)
  *
  * Return: requests ready to consume, or -EIO when the ring is broken.
  */
-static inline int xpv_back_req_avail(struct xpv_back_ring *br)
+static inline int xpv_back_req_avail(struct xpv_back_idx *br)
 {
 	u32 prod, room;
 
@@ -567,7 +567,7 @@ static inline int xpv_back_req_avail(struct xpv_back_ring *br)
  * Return: true with *@dst filled, false when there is no request (or the
  * ring is broken: check @br->broken).
  */
-static inline bool xpv_back_get_req(struct xpv_back_ring *br, void *dst,
+static inline bool xpv_back_get_req(struct xpv_back_idx *br, void *dst,
 				    size_t len, size_t esz)
 {
 	if (unlikely(br->broken))
@@ -581,7 +581,7 @@ static inline bool xpv_back_get_req(struct xpv_back_ring *br, void *dst,
 	return true;
 }
 
-static inline void *__xpv_back_next_slot(struct xpv_back_ring *br,
+static inline void *__xpv_back_next_slot(struct xpv_back_idx *br,
 					 size_t esz)
 {
 	void *slot;
@@ -603,7 +603,7 @@ static inline void *__xpv_back_next_slot(struct xpv_back_ring *br,
  * Return: the slot, or NULL when no consumed request awaits a response or
  * the ring is broken.
  */
-static inline void *xpv_back_new_rsp(struct xpv_back_ring *br, size_t len,
+static inline void *xpv_back_new_rsp(struct xpv_back_idx *br, size_t len,
 				     size_t esz)
 {
 	void *slot = __xpv_back_next_slot(br, esz);
@@ -623,7 +623,7 @@ static inline void *xpv_back_new_rsp(struct xpv_back_ring *br, size_t len,
  * Return: true, or false when no consumed request awaits a response or the
  * ring is broken.
  */
-static inline bool xpv_back_put_rsp(struct xpv_back_ring *br, const void *rsp,
+static inline bool xpv_back_put_rsp(struct xpv_back_idx *br, const void *rsp,
 				    size_t len, size_t esz)
 {
 	void *slot = __xpv_back_next_slot(br, esz);
@@ -640,7 +640,7 @@ static inline bool xpv_back_put_rsp(struct xpv_back_ring *br, const void *rsp,
  *
  * Return: true when the front end asked to be notified.
  */
-static inline bool xpv_back_push_rsps(struct xpv_back_ring *br)
+static inline bool xpv_back_push_rsps(struct xpv_back_idx *br)
 {
 	u32 old = br->rsp_pushed;
 	u32 new = br->rsp_prod_pvt;
@@ -660,7 +660,7 @@ static inline bool xpv_back_push_rsps(struct xpv_back_ring *br)
  *
  * Return: true when requests are waiting (do not sleep).
  */
-static inline bool xpv_back_final_check(struct xpv_back_ring *br)
+static inline bool xpv_back_final_check(struct xpv_back_idx *br)
 {
 	int n = xpv_back_req_avail(br);
 
@@ -687,7 +687,7 @@ static inline bool xpv_back_final_check(struct xpv_back_ring *br)
  *
  * Return: true when requests are waiting (do not sleep).
  */
-static inline bool xpv_back_final_check_grace(struct xpv_back_ring *br,
+static inline bool xpv_back_final_check_grace(struct xpv_back_idx *br,
 					      u32 grace, u32 *polls)
 {
 	u32 i = 0;
@@ -734,10 +734,10 @@ static inline bool xpv_back_final_check_grace(struct xpv_back_ring *br,
 
 #define __XPV_RING_COMMON(name)						\
 struct name##_front {							\
-	struct xpv_front_ring r;					\
+	struct xpv_front_idx r;					\
 };									\
 struct name##_back {							\
-	struct xpv_back_ring r;						\
+	struct xpv_back_idx r;						\
 };									\
 static inline u32 __maybe_unused name##_slots(size_t bytes)		\
 {									\

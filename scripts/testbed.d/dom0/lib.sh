@@ -290,6 +290,13 @@ tb_kernel_path() {
 	esac
 }
 
+# tb_vif_spec NAME: the xl vif spec of guest NAME's vif (the same for
+# tb_guest_create --vif and for a later xl network-attach): MAC
+# 00:16:3e:00:00:<index>, bridge xenbr0; the guest is 10.0.0.(10+index).
+tb_vif_spec() {
+	printf 'type=vif, mac=00:16:3e:00:00:%02x, bridge=xenbr0' "$(cat "$TB_GUESTS/$1.idx")"
+}
+
 tb_guest_create() {
 	local name=$1 kernel=stock vcpus=1 memory=256 on_crash=destroy extra=""
 	local script="$SCENARIO/guest.sh" disks=() vif=0 idx f cfg d letter
@@ -338,7 +345,7 @@ tb_guest_create() {
 			done
 			echo ']'
 		fi
-		[ $vif = 1 ] && printf "vif = [ 'type=vif, mac=00:16:3e:00:00:%02x, bridge=xenbr0' ]\n" "$idx"
+		[ $vif = 1 ] && echo "vif = [ '$(tb_vif_spec "$name")' ]"
 		echo "on_poweroff = \"destroy\""
 		echo "on_reboot = \"restart\""
 		echo "on_crash = \"$on_crash\""
@@ -414,6 +421,29 @@ tb_guest_wait_pass() {
 }
 
 # The value of "KEY=VALUE" in TB_LINE.
+# tb_cmd_ready NAME TIMEOUT: the guest's cmd_serve (guest/lib.sh) listens.
+# tb_cmd NAME TIMEOUT VERB ARG...: run one command there; TB_LINE is its
+# XPV-OK line (fields with tb_field). A guest that restarts FAILs.
+declare -A TB_CMD_SEQ
+tb_cmd_ready() {
+	TB_CMD_SEQ[$1]=0
+	tb_wait_console "$1" 'XPV-OK cmd-ready seq=0' "$2"
+}
+
+tb_cmd() {
+	local name=$1 timeout=$2 seq
+	shift 2
+	seq=$(( ${TB_CMD_SEQ[$name]:-0} + 1 ))
+	TB_CMD_SEQ[$name]=$seq
+	tb_console_mark "$name"
+	tb_log "cmd $name #$seq: $*"
+	tb_xs_write "$name" cmd "$seq $*"
+	tb_wait_console "$name" "XPV-OK $1 seq=$seq( |\$)|XPV-GUEST-INIT" "$timeout"
+	[[ $TB_LINE == *XPV-GUEST-INIT* ]] &&
+		tb_fail "guest $name restarted during '$*'$(tb_postmortem "$name")"
+	tb_log "cmd $name #$seq: ${TB_LINE#*seq=$seq}"
+}
+
 tb_field() { echo "$TB_LINE" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n1; }
 
 tb_wait_state() {

@@ -107,3 +107,37 @@ fpu_canary() {
 	done
 	ok "procs=$procs ref=$ref"
 }
+
+# cmd_serve: a command server for scenarios that drive a guest step by step
+# from dom0 (dom0's side: tb_cmd_ready / tb_cmd in dom0/lib.sh).
+#   dom0 -> guest  xenstore data/cmd = "<seq> <verb> [arg...]", seq counting
+#                  up from 1; polled every 0.5 s (every poll starts
+#                  processes, and each costs exits of the emulated SVM).
+#   guest -> dom0  "XPV-OK cmd-ready seq=0" once it listens; per command
+#                  "XPV-OK <verb> seq=<seq> [key=value...]" (cmd_ok), or
+#                  "XPV-FAIL <verb>: <reason>" (fail: the script ends).
+# The scenario defines a shell function cmd_<verb> per verb (a '-' in the
+# verb is '_' in the name); "done" ends the server.
+CMD_SEQ=0
+cmd_ok() { ok "seq=$CMD_SEQ $*"; }
+cmd_serve() {
+	local cmd verb
+	step cmd-ready
+	cmd_ok "cpus=$(nproc)"
+	while :; do
+		cmd=$(xs_read data/cmd 2>/dev/null) || cmd=
+		# shellcheck disable=SC2086
+		set -- $cmd
+		if [ $# -lt 2 ] || ! [ "$1" -gt "$CMD_SEQ" ] 2>/dev/null; then
+			sleep 0.5
+			continue
+		fi
+		CMD_SEQ=$1 verb=$2
+		shift 2
+		step "$verb"
+		[ "$verb" = done ] && { cmd_ok "served=$CMD_SEQ"; return 0; }
+		command -v "cmd_$(echo "$verb" | tr - _)" > /dev/null ||
+			fail "unknown command '$verb'"
+		"cmd_$(echo "$verb" | tr - _)" "$@"
+	done
+}

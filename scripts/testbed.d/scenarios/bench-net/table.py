@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Print the bench-net figures (build/results/bench-net.json) as a table
+(median and min-max of the rounds per pair and job, ours/stock ratios of
+the medians, whether the sample ranges are apart) and plot the medians with
+their ranges into build/results/bench-net.png (gnuplot)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+PAIRS = [("stock", "stock"), ("front", "our front"), ("xpv", "ours both")]
+JOBS = [("tcp-tx", "TCP guest->dom0", "Mbit_s", "Mbit/s"),
+        ("tcp-rx", "TCP dom0->guest", "Mbit_s", "Mbit/s"),
+        ("udp64", "UDP 64 B guest->dom0", "pps", "pkt/s")]
+
+
+def plot(m, have, png):
+    rows = []
+    for job, title, u, _ in JOBS:
+        cells = []
+        for p, _ in have:
+            med = m.get(f"{p}_{job}_{u}_median")
+            if med is None:
+                break
+            cells += [med, m[f"{p}_{job}_{u}_min"], m[f"{p}_{job}_{u}_max"]]
+        else:
+            rows.append((title, cells))
+    if not rows:
+        return None
+    with tempfile.TemporaryDirectory() as d:
+        data = os.path.join(d, "data")
+        with open(data, "w") as f:
+            for title, cells in rows:
+                # Each job on its own scale: values relative to stock's median.
+                base = cells[0] or 1
+                f.write('"%s" %s\n' % (title, " ".join("%.4f" % (c / base) for c in cells)))
+        cols = []
+        for i, (_, name) in enumerate(have):
+            c = 2 + 3 * i
+            cols.append(f"'{data}' using {c}:{c + 1}:{c + 2}:xtic(1) title '{name}'")
+        script = "\n".join([
+            "set terminal png size 900,480",
+            f"set output '{png}'",
+            "set title 'bench-net: median of the rounds relative to the stock pair (bars: min-max)'",
+            "set style data histograms",
+            "set style histogram errorbars gap 2 lw 1",
+            "set style fill solid 0.6 border -1",
+            "set yrange [0:*]",
+            "set ylabel 'relative to stock (higher is better)'",
+            "set grid ytics",
+            "plot " + ", ".join(cols),
+        ])
+        r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+        if r.returncode != 0:
+            print(f"bench-net: plot failed: {r.stderr.strip()}")
+            return None
+    return png
+
+
+def main(path):
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"bench-net: no figures ({path}: {e})")
+        return 1
+    m = {k: v["value"] for k, v in data.get("metrics", {}).items()}
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+    print(f"bench-net ({path}, {stamp}); iperf3 between a 2-vCPU PVH guest and dom0 "
+          "over xenbr0, Xen 4.17 under QEMU TCG")
+    print("pairs: stock = stock netfront + stock netback; our front = xpv-netfront + "
+          "stock netback; ours both = xpv-netfront + xpv-netback")
+    if not m.get("xpv_measured"):
+        print("ours both: skipped (no build/modules/xpv-netback.ko)")
+    have = [(p, n) for p, n in PAIRS if f"{p}_tcp-tx_Mbit_s_median" in m]
+    ratios = [(p, n) for p, n in have if p != "stock"]
+    hdr = f"{'job':<22} {'figure':<22}" + "".join(f" {n:>20}" for _, n in have)
+    hdr += "".join(f" {'ratio ' + p:>16}" for p, _ in ratios)
+    print(hdr)
+    print("-" * len(hdr))
+    for job, title, u, unit in JOBS:
+        cells = []
+        for p, _ in have:
+            med, lo, hi = (m.get(f"{p}_{job}_{u}_{s}") for s in ("median", "min", "max"))
+            cells.append(f" {'%.1f (%.1f-%.1f)' % (med, lo, hi) if med is not None else '-':>20}")
+        for p, _ in ratios:
+            r = m.get(f"ratio_{p}_{job}_{u}")
+            sig = "" if m.get(f"significant_{p}_{job}") else " n.s."
+            cells.append(f" {('%.2f%s' % (r, sig)) if r is not None else '':>16}")
+        print(f"{title:<22} {unit + ' median (min-max)':<22}" + "".join(cells))
+        cells = []
+        for p, _ in have:
+            v = m.get(f"{p}_{job}_irq_per_pkt_median")
+            cells.append(f" {'%.3f' % v if v is not None else '-':>20}")
+        for p, _ in ratios:
+            r = m.get(f"ratio_{p}_{job}_irq_stock_over_ours")
+            cells.append(f" {('%.2f' % r) if r is not None else '':>16}")
+        print(f"{'':<22} {'irqs per packet':<22}" + "".join(cells))
+    print("ratios: speed ours/stock of the medians; interrupts per packet stock/ours "
+          "(higher is better); n.s. = not significant (the sample ranges overlap).")
+    png = plot(m, have, os.path.splitext(path)[0] + ".png")
+    if png:
+        print(f"plot: {png}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "build/results/bench-net.json"))
