@@ -150,9 +150,28 @@ static const struct hv_ops xpv_cons_ops = {
 	.notifier_hangup = xpv_cons_notifier_del,
 };
 
+/*
+ * Late EOI (XSA-391): an event that moved neither the input producer nor
+ * the output consumer since the last one did no work; a back end that
+ * sends only such events gets its port unmasked later and later.
+ */
 static irqreturn_t xpv_cons_interrupt(int irq, void *dev_id)
 {
+	static u32 last_in_prod, last_out_cons;
+	struct xencons_interface *r = xpv_cons_ring;
+	unsigned int eoi = XPV_EOI_SPURIOUS;
+	u32 in_prod, out_cons;
+
+	if (r) {
+		in_prod = READ_ONCE(r->in_prod);
+		out_cons = READ_ONCE(r->out_cons);
+		if (in_prod != last_in_prod || out_cons != last_out_cons)
+			eoi = 0;
+		last_in_prod = in_prod;
+		last_out_cons = out_cons;
+	}
 	hvc_kick();
+	xpv_evtchn_lateeoi(irq, eoi);
 	return IRQ_HANDLED;
 }
 
@@ -199,8 +218,8 @@ static int __init xpv_cons_init(void)
 		pr_info("no PV console (%d)\n", rc);
 		return 0;
 	}
-	irq = xpv_evtchn_bind(xpv_cons_port, xpv_cons_interrupt, 0,
-			      "hvc_console", NULL);
+	irq = xpv_evtchn_bind_lateeoi(xpv_cons_port, xpv_cons_interrupt, 0,
+				      "hvc_console", NULL);
 	if (irq < 0) {
 		pr_err("cannot bind event channel %u (%d)\n", xpv_cons_port,
 		       irq);

@@ -29,6 +29,7 @@
 #include <linux/irq_work.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -164,9 +165,20 @@ static void xpv_set_port_irq(evtchn_port_t port, int irq)
  */
 void xpv_evtchn_handle_port(evtchn_port_t port)
 {
-	int irq = xpv_port_to_irq(port);
+	int irq, rc = -1;
 
-	if (irq > 0 && !generic_handle_irq(irq))
+	/*
+	 * The upcall runs with interrupts off, an RCU read-side section:
+	 * xpv_evtchn_unbind() unpublishes the port's IRQ and waits for a
+	 * grace period before it frees the IRQ, so the IRQ found here stays
+	 * valid (and its chip data set) until generic_handle_irq() returns.
+	 */
+	rcu_read_lock();
+	irq = xpv_port_to_irq(port);
+	if (irq > 0)
+		rc = generic_handle_irq(irq);
+	rcu_read_unlock();
+	if (!rc)
 		return;
 	/* Not (or no longer) ours: keep it from firing again. */
 	xpv_port_mask(port);
@@ -544,13 +556,22 @@ void xpv_evtchn_unbind(int irq, void *dev_id)
 
 	if (WARN_ON(!e))
 		return;
+	/*
+	 * Unpublish first: an upcall on another vCPU may have looked the
+	 * IRQ up just before. Once a grace period has passed, no upcall
+	 * still holds it (they run with interrupts off: RCU readers), and
+	 * free_irq() then waits for a handler already running.
+	 */
+	mutex_lock(&xpv_evtchn_mutex);
 	xpv_port_mask(e->port);
+	xpv_set_port_irq(e->port, -1);
+	mutex_unlock(&xpv_evtchn_mutex);
+	synchronize_rcu();
 	free_irq(irq, dev_id);
 	cancel_delayed_work_sync(&e->eoi_work);
 
 	mutex_lock(&xpv_evtchn_mutex);
 	xpv_evtchn_ops->unbind_from_cpu(e->port, e->cpu);
-	xpv_set_port_irq(e->port, -1);
 	xpv_port_clear(e->port);
 	irq_set_chip_data(irq, NULL);
 	irq_free_desc(irq);

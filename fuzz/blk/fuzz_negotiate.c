@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include "fuzz_input.h"
-/* First: its user shim's READ_ONCE() is the one compat.h then keeps. */
 #include "xs_proto.h"
 #include "xenbus_keys.h"
 #include "blkif_proto.h"

@@ -32,7 +32,6 @@ mutants=(
 	'		return -EBADMSG;@@		return 0;'
 	'r__->id = w__->u.rw.id;@@r__->id = w__->u.rw.id ^ 1;'
 	'w__->u.rw.nr_segments = (u8)r__->nr_segments;@@w__->u.rw.nr_segments = 1;'
-	'if (s[i] < '"'0'"' || s[i] > '"'9'"')@@if (false)'
 	'if (o > XPV_BLKIF_MAX_RING_ORDER)@@if (false)'
 	'if (val == 0 || val > our_max)@@if (val > our_max)'
 	'if (d->physical_sector_size % ss)@@if (false)'

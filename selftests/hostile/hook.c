@@ -22,18 +22,29 @@ void hostile_disarm(void)
 	hostile_watch.fn = NULL;
 }
 
-void *hostile_memcpy(void *dst, const void *src, size_t n)
+/* A read of [src, src + n) happened: count it, fire the watch once. */
+static void hostile_seen(const void *src, size_t n)
 {
 	const unsigned char *s = src, *lo = hostile_watch.lo;
 	hostile_fn fn;
 
-	(memcpy)(dst, src, n);
 	if (!lo || !n || s >= lo + hostile_watch.len || s + n <= lo)
-		return dst;
+		return;
 	hostile_watch.reads++;
 	fn = hostile_watch.fn;
 	hostile_watch.fn = NULL;
 	if (fn)
 		fn(hostile_watch.arg);
+}
+
+void *hostile_memcpy(void *dst, const void *src, size_t n)
+{
+	(memcpy)(dst, src, n);
+	hostile_seen(src, n);
 	return dst;
+}
+
+void hostile_read_once(const void *p, size_t n)
+{
+	hostile_seen(p, n);
 }

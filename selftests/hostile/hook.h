@@ -44,4 +44,17 @@ void *hostile_memcpy(void *dst, const void *src, size_t n);
 
 #define memcpy(dst, src, n)	hostile_memcpy(dst, src, n)
 
+/*
+ * READ_ONCE() goes through the hook too (after the load): a value that may
+ * change under the reader (a shared index, a limit another thread
+ * updates) is watched the same way, and a check that reads it twice sees
+ * the rewrite. Defined before include/xpv/proto/compat.h, which keeps it.
+ */
+void hostile_read_once(const void *p, size_t n);
+#define READ_ONCE(x) ({						\
+	__typeof__(x) v__ = __atomic_load_n(&(x), __ATOMIC_RELAXED);	\
+	hostile_read_once(&(x), sizeof(x));				\
+	v__;								\
+})
+
 #endif /* _XPV_HOSTILE_HOOK_H */

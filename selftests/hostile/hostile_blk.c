@@ -659,6 +659,36 @@ TEST_F(blk, range_edges)
 	EXPECT_EQ(-EROFS, back_serve(self, &got, &io));
 }
 
+static void shrink_fn(void *arg)
+{
+	struct xpv_blkif_limits *lim = arg;
+
+	lim->sectors = 8;	/* an online resize, right after the first read */
+}
+
+/*
+ * The back end checks a request against one reading of the device size:
+ * the disk may shrink (online resize) between two readings, and a range
+ * test that read it twice (len <= size, then sector <= size - len) would
+ * wrap and let a request past the new end.
+ */
+TEST_F(blk, range_reads_size_once)
+{
+	struct xpv_blkif_req req, got;
+	struct xpv_blkif_io io;
+
+	rw_req(&req, XPV_BLKIF_OP_READ, 1, DEV_SECTORS - 8);
+	ASSERT_TRUE(front_raw(self, &req));
+	hostile_arm(&self->lim.sectors, sizeof(self->lim.sectors), shrink_fn,
+		    &self->lim);
+	EXPECT_EQ(0, back_serve(self, &got, &io));
+	EXPECT_EQ(1, hostile_watch.reads);	/* read exactly once */
+	hostile_disarm();
+	/* Against the new size, the same request is refused. */
+	ASSERT_TRUE(front_raw(self, &req));
+	EXPECT_EQ(-ERANGE, back_serve(self, &got, &io));
+}
+
 /*
  * The count check on its own: twelve direct segments are refused even when
  * the bytes after the eleventh look like a twelfth valid one.

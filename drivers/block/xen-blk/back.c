@@ -416,6 +416,7 @@ static void blkback_discard(struct xpv_blkback_ring *ring,
  * unmap them, and check the copy.
  */
 static int blkback_read_indirect(struct xpv_blkback_ring *ring,
+				 const struct xpv_blkif_limits *lim,
 				 const struct xpv_blkif_req *req,
 				 struct xpv_blkif_io *io)
 {
@@ -438,8 +439,7 @@ static int blkback_read_indirect(struct xpv_blkback_ring *ring,
 	xpv_blkif_indirect_copy(ring->wire, (const void *const *)pages,
 				io->nr_segments);
 	blkback_unmap(ring, ind, n);
-	err = xpv_blkif_segs_check(&ring->be->lim, io, ring->wire,
-				   io->nr_segments);
+	err = xpv_blkif_segs_check(lim, io, ring->wire, io->nr_segments);
 	if (err)
 		blkback_inc(ring, XPV_BLKBACK_INVAL_REQ);
 	return err;
@@ -505,12 +505,19 @@ static void blkback_dispatch(struct xpv_blkback_ring *ring,
 {
 	struct xpv_blkback_req *preq;
 	const struct xpv_blkif_seg *wire;
+	struct xpv_blkif_limits lim;
 	struct xpv_blkif_io io;
 	unsigned int i;
 	int err;
 
 	blkback_inc(ring, XPV_BLKBACK_REQ);
-	err = xpv_blkif_req_check(&ring->be->lim, req, &io);
+	/*
+	 * An online resize (blkback_resize()) may change the size at any
+	 * time: this request is checked against one reading of it.
+	 */
+	lim = ring->be->lim;
+	lim.sectors = READ_ONCE(ring->be->lim.sectors);
+	err = xpv_blkif_req_check(&lim, req, &io);
 	if (err) {
 		blkback_refuse(ring, req, err);
 		return;
@@ -539,7 +546,7 @@ static void blkback_dispatch(struct xpv_blkback_ring *ring,
 	wire = req->seg;
 	if (io.indirect) {
 		blkback_inc(ring, XPV_BLKBACK_INDIRECT_REQ);
-		err = blkback_read_indirect(ring, req, &io);
+		err = blkback_read_indirect(ring, &lim, req, &io);
 		if (err) {
 			blkback_answer(ring, req->id, xpv_blkif_rsp_op(req),
 				       xpv_blkif_rsp_status(err));

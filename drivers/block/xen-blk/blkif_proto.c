@@ -36,7 +36,10 @@ static u32 blkif_spb(const struct xpv_blkif_limits *lim)
 static bool blkif_range_ok(const struct xpv_blkif_limits *lim, u64 sector,
 			   u64 len)
 {
-	return len <= lim->sectors && sector <= lim->sectors - len;
+	/* One read: the limit must not change between the two tests. */
+	u64 n = READ_ONCE(lim->sectors);
+
+	return len <= n && sector <= n - len;
 }
 
 int xpv_blkif_segs_check(const struct xpv_blkif_limits *lim,

@@ -444,6 +444,21 @@ static int blkfront_grant_indirect(struct xpv_blkfront_info *info,
 }
 
 /*
+ * The toolstack's per-device verdict on the back end (XSA-403): "trusted"
+ * in our own node, written by libxl from the disk's trusted/untrusted
+ * flag. Absent means trusted (older toolstacks); anything but a clean 1
+ * or 0 counts as untrusted.
+ */
+static bool blkfront_backend_trusted(struct xpv_blkfront_info *info)
+{
+	u64 v;
+
+	/* Absent: 1; malformed: an error, which counts as untrusted. */
+	return !xpv_xenbus_read_opt(info->xbdev, info->xbdev->nodename, "",
+				    "trusted", 1, 1, &v) && v;
+}
+
+/*
  * Persistent grants, when both ends offer them (or a pool to bounce data
  * through for an untrusted back end).  Once persistent grants are agreed
  * the back end may keep any grant mapped after answering, so every grant
@@ -461,7 +476,8 @@ static int blkfront_setup_persistent(struct xpv_blkfront_info *info)
 	info->persistent = info->offer_persistent &&
 		xpv_xenbus_read_flag(info->xbdev, info->xbdev->otherend, "",
 				     "feature-persistent");
-	info->bounce = info->persistent || !READ_ONCE(trusted);
+	info->bounce = info->persistent || !READ_ONCE(trusted) ||
+		!blkfront_backend_trusted(info);
 	if (!info->bounce)
 		return 0;
 

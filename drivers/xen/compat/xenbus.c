@@ -9,7 +9,6 @@
 #include <xen/grant_table.h>
 #include <xen/page.h>
 #include <xpv/xenbus.h>
-#include "../proto/xenbus_state.h"
 
 int __xpv_xenbus_register_frontend(struct xpv_xenbus_driver *drv,
 				   struct module *owner, const char *modname)
@@ -43,25 +42,6 @@ enum xenbus_state xpv_xenbus_read_otherend_state(struct xpv_xenbus_device *dev)
 	return xenbus_read_driver_state(dev->otherend);
 }
 EXPORT_SYMBOL_GPL(xpv_xenbus_read_otherend_state);
-
-/* The state machine is xpv's own pure logic, shared with the native side. */
-int xpv_xenbus_front_action(enum xenbus_state self, enum xenbus_state peer)
-{
-	return xpv_xb_front_action(self, peer);
-}
-EXPORT_SYMBOL_GPL(xpv_xenbus_front_action);
-
-int xpv_xenbus_back_action(enum xenbus_state self, enum xenbus_state peer)
-{
-	return xpv_xb_back_action(self, peer);
-}
-EXPORT_SYMBOL_GPL(xpv_xenbus_back_action);
-
-const char *xpv_xenbus_state_name(enum xenbus_state state)
-{
-	return xpv_xb_state_name(state);
-}
-EXPORT_SYMBOL_GPL(xpv_xenbus_state_name);
 
 int xpv_xenbus_grant_ring(struct xpv_xenbus_device *dev, void *vaddr,
 			  unsigned int nr_pages, grant_ref_t *grefs)
@@ -131,17 +111,28 @@ int xpv_xenbus_free_evtchn(struct xpv_xenbus_device *dev, evtchn_port_t port)
 }
 EXPORT_SYMBOL_GPL(xpv_xenbus_free_evtchn);
 
+/* The kernel's reporters take a format of their own: hand them the text. */
+static void compat_report(struct xpv_xenbus_device *dev, int err, bool fatal,
+			  const char *fmt, va_list ap)
+{
+	char *msg = kvasprintf(GFP_KERNEL, fmt, ap);
+	const char *text = msg ? msg : "(no memory)";
+
+	if (fatal)
+		xenbus_dev_fatal(dev, err, "%s", text);
+	else
+		xenbus_dev_error(dev, err, "%s", text);
+	kfree(msg);
+}
+
 void xpv_xenbus_dev_error(struct xpv_xenbus_device *dev, int err,
 			  const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	msg = kvasprintf(GFP_KERNEL, fmt, ap);
+	compat_report(dev, err, false, fmt, ap);
 	va_end(ap);
-	xenbus_dev_error(dev, err, "%s", msg ? msg : "(no memory)");
-	kfree(msg);
 }
 EXPORT_SYMBOL_GPL(xpv_xenbus_dev_error);
 
@@ -149,12 +140,9 @@ void xpv_xenbus_dev_fatal(struct xpv_xenbus_device *dev, int err,
 			  const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
-	msg = kvasprintf(GFP_KERNEL, fmt, ap);
+	compat_report(dev, err, true, fmt, ap);
 	va_end(ap);
-	xenbus_dev_fatal(dev, err, "%s", msg ? msg : "(no memory)");
-	kfree(msg);
 }
 EXPORT_SYMBOL_GPL(xpv_xenbus_dev_fatal);

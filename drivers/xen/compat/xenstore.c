@@ -16,7 +16,6 @@
 #include <xen/xenbus.h>
 #include <xpv/xenstore.h>
 #include "compat.h"
-#include "../proto/xs_proto.h"
 
 static inline struct xenbus_transaction xbt(struct xpv_xbt t)
 {
@@ -67,89 +66,6 @@ char **xpv_xs_directory(struct xpv_xbt t, const char *dir, const char *node,
 	return xenbus_directory(xbt(t), dir, node, num);
 }
 EXPORT_SYMBOL_GPL(xpv_xs_directory);
-
-int xpv_xs_printf(struct xpv_xbt t, const char *dir, const char *node,
-		  const char *fmt, ...)
-{
-	va_list ap;
-	char *buf;
-	int err;
-
-	va_start(ap, fmt);
-	buf = kvasprintf(GFP_NOIO | __GFP_HIGH, fmt, ap);
-	va_end(ap);
-	if (!buf)
-		return -ENOMEM;
-	err = xenbus_write(xbt(t), dir, node, buf);
-	kfree(buf);
-	return err;
-}
-EXPORT_SYMBOL_GPL(xpv_xs_printf);
-
-int xpv_xs_scanf(struct xpv_xbt t, const char *dir, const char *node,
-		 const char *fmt, ...)
-{
-	va_list ap;
-	char *val;
-	int ret;
-
-	val = xenbus_read(xbt(t), dir, node, NULL);
-	if (IS_ERR(val))
-		return PTR_ERR(val);
-	va_start(ap, fmt);
-	ret = vsscanf(val, fmt, ap);
-	va_end(ap);
-	kfree(val);
-	return ret ? ret : -ERANGE;
-}
-EXPORT_SYMBOL_GPL(xpv_xs_scanf);
-
-int xpv_xs_read_uint(struct xpv_xbt t, const char *dir, const char *node,
-		     u64 max, u64 *val)
-{
-	unsigned int len;
-	char *s;
-	int err;
-
-	s = xenbus_read(xbt(t), dir, node, &len);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	/* The native provider's strict parser, fuzzed in fuzz/blk. */
-	err = xpv_xs_parse_uint(s, len, max, val);
-	kfree(s);
-	return err;
-}
-EXPORT_SYMBOL_GPL(xpv_xs_read_uint);
-
-int xpv_xs_gather(struct xpv_xbt t, const char *dir, ...)
-{
-	const char *node, *fmt;
-	va_list ap;
-	void *res;
-	char *val;
-	int err = 0;
-
-	va_start(ap, dir);
-	while (!err && (node = va_arg(ap, const char *)) != NULL) {
-		fmt = va_arg(ap, const char *);
-		res = va_arg(ap, void *);
-		val = xenbus_read(xbt(t), dir, node, NULL);
-		if (IS_ERR(val)) {
-			err = PTR_ERR(val);
-			break;
-		}
-		if (fmt) {
-			if (sscanf(val, fmt, res) != 1)
-				err = -EINVAL;
-			kfree(val);
-		} else {
-			*(char **)res = val;
-		}
-	}
-	va_end(ap);
-	return err;
-}
-EXPORT_SYMBOL_GPL(xpv_xs_gather);
 
 int xpv_xs_transaction_start(struct xpv_xbt *t)
 {
@@ -225,33 +141,6 @@ int xpv_xs_watch_register(struct xpv_xs_watch *watch)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(xpv_xs_watch_register);
-
-int xpv_xs_watch_fmt(struct xpv_xs_watch *watch,
-		     void (*callback)(struct xpv_xs_watch *, const char *,
-				      const char *),
-		     const char *fmt, ...)
-{
-	va_list ap;
-	char *path;
-	int err;
-
-	va_start(ap, fmt);
-	path = kvasprintf(GFP_KERNEL, fmt, ap);
-	va_end(ap);
-	if (!path)
-		return -ENOMEM;
-	watch->path = path;
-	watch->callback = callback;
-	watch->owned_path = true;
-	err = xpv_xs_watch_register(watch);
-	if (err) {
-		kfree(path);
-		watch->path = NULL;
-		watch->owned_path = false;
-	}
-	return err;
-}
-EXPORT_SYMBOL_GPL(xpv_xs_watch_fmt);
 
 void xpv_xs_watch_unregister(struct xpv_xs_watch *watch)
 {

@@ -14,7 +14,7 @@
 #ifndef _XPV_PROTO_GREF_ALLOC_H
 #define _XPV_PROTO_GREF_ALLOC_H
 
-#include "shim.h"
+#include <xpv/proto/compat.h>
 
 #define XPV_GREF_END	0xffffffffU
 

@@ -12,7 +12,7 @@
 #ifndef _XPV_PROTO_XENBUS_KEYS_H
 #define _XPV_PROTO_XENBUS_KEYS_H
 
-#include "shim.h"
+#include <xpv/proto/compat.h>
 
 /* Longest node name the endpoint builds, NUL included. */
 #define XPV_XB_NODE_MAX		64

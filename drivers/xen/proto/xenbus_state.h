@@ -12,7 +12,7 @@
 #ifndef _XPV_PROTO_XENBUS_STATE_H
 #define _XPV_PROTO_XENBUS_STATE_H
 
-#include "shim.h"
+#include <xpv/proto/compat.h>
 #include <xen/interface/io/xenbus.h>
 
 /**

@@ -296,7 +296,8 @@ int xpv_xs_ring_write(struct xenstore_domain_interface *intf,
 
 	cons = READ_ONCE(intf->req_cons);
 	prod = READ_ONCE(intf->req_prod);
-	xpv_mb();
+	/* Read the daemon's consumer index before writing into the space. */
+	virt_mb();
 	used = xpv_xs_ring_used(cons, prod);
 	if (used < 0)
 		return used;
@@ -314,7 +315,8 @@ int xpv_xs_ring_write(struct xenstore_domain_interface *intf,
 		used += n;
 	}
 	if (done) {
-		xpv_wmb();
+		/* The bytes are in the ring before the index that shows them. */
+		virt_wmb();
 		WRITE_ONCE(intf->req_prod, prod);
 	}
 	return (int)done;
@@ -345,7 +347,7 @@ int xpv_xs_ring_read(struct xenstore_domain_interface *intf,
 	if (used < 0)
 		return used;
 	/* Read the data only after seeing the producer index. */
-	xpv_rmb();
+	virt_rmb();
 	while (used > 0) {
 		u32 off = MASK_XENSTORE_IDX(cons);
 		u32 n = XENSTORE_RING_SIZE - off;
@@ -359,7 +361,7 @@ int xpv_xs_ring_read(struct xenstore_domain_interface *intf,
 			break;
 	}
 	/* Finish reading before handing the space back. */
-	xpv_mb();
+	virt_mb();
 	WRITE_ONCE(intf->rsp_cons, cons);
 	return ret;
 }

@@ -11,7 +11,7 @@
 #ifndef _XPV_PROTO_XS_PROTO_H
 #define _XPV_PROTO_XS_PROTO_H
 
-#include "shim.h"
+#include <xpv/proto/compat.h>
 #include <xen/interface/io/xs_wire.h>
 
 /* Size of a header on the wire. */

@@ -7,7 +7,13 @@
  * They use only what this header provides: fixed-width types, bool,
  * READ_ONCE()/WRITE_ONCE(), barrier(), the virt_*() barriers that order
  * accesses to memory shared with another domain, likely()/unlikely(),
- * static_assert(), __maybe_unused, memcpy()/memset() and errno values.
+ * static_assert(), __maybe_unused, ARRAY_SIZE(), xpv_ring_relax() (the
+ * pause between two polls of a peer's index), the string functions
+ * (memcpy(), memset(), strlen(), ...) and errno values.
+ *
+ * It is the one shim of every proto file: the blkif and netif protos
+ * (drivers/block/xen-blk/, drivers/net/xen-net/) and the xenstore, xenbus
+ * and grant logic of drivers/xen/proto/ alike.
  *
  * In the kernel (__KERNEL__) everything maps to <linux/...>.  In user space
  * the types are the compiler's fixed-width types, the accessors are relaxed C11 atomics
@@ -22,6 +28,7 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/build_bug.h>
+#include <linux/kernel.h>
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
@@ -33,6 +40,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef __UINT8_TYPE__ u8;
@@ -77,6 +85,10 @@ typedef __INT64_TYPE__ s64;
 #endif
 #endif
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #ifndef likely
 #define likely(x)		__builtin_expect(!!(x), 1)
 #endif
@@ -85,5 +97,22 @@ typedef __INT64_TYPE__ s64;
 #endif
 
 #endif /* !__KERNEL__ */
+
+/*
+ * xpv_ring_relax() - pause between two polls of the peer's producer index:
+ * cpu_relax() in the kernel (PAUSE on x86, which also lets a hypervisor
+ * with pause-loop exiting run another vCPU), the same instruction in user
+ * space.
+ */
+#ifndef xpv_ring_relax
+#ifdef __KERNEL__
+#include <linux/processor.h>
+#define xpv_ring_relax()	cpu_relax()
+#elif defined(__x86_64__) || defined(__i386__)
+#define xpv_ring_relax()	__builtin_ia32_pause()
+#else
+#define xpv_ring_relax()	barrier()
+#endif
+#endif
 
 #endif /* _XPV_PROTO_COMPAT_H */

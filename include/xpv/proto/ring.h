@@ -45,23 +45,6 @@
 
 #include "compat.h"
 
-/*
- * xpv_ring_relax() - pause between two polls of the peer's producer index:
- * cpu_relax() in the kernel (PAUSE on x86, which also lets a hypervisor
- * with pause-loop exiting run another vCPU), the same instruction in user
- * space.
- */
-#ifndef xpv_ring_relax
-#ifdef __KERNEL__
-#include <linux/processor.h>
-#define xpv_ring_relax()	cpu_relax()
-#elif defined(__x86_64__) || defined(__i386__)
-#define xpv_ring_relax()	__builtin_ia32_pause()
-#else
-#define xpv_ring_relax()	barrier()
-#endif
-#endif
-
 /* Size of the shared header that precedes the slots. */
 #define XPV_SRING_HDR_SIZE	64
 /* Upper bound on the slot count, far above any negotiable ring order. */

@@ -676,9 +676,16 @@ tb_triple_faults() {
 		[ -f "$TB/console/hypervisor.log" ] && tr -d '\r' < "$TB/console/hypervisor.log"
 		echo "(XEN) xpv-testbed: ---"
 		xl dmesg 2>/dev/null | tr -d '\r'
-	} | awk -v pios="$TBIN/stock-pio-next.txt" -v kinds="$TB_GUESTS" '
+	} | awk -v tbin="$TBIN" -v kinds="$TB_GUESTS" '
 		BEGIN {
-			while ((getline a < pios) > 0) pio[a] = 1
+			# emul-next-KIND.txt: addresses right after an instruction
+			# Xen emulates, per guest kernel kind (scripts/testbed).
+			cmd = "cd " tbin " 2>/dev/null && grep -H . emul-next-*.txt 2>/dev/null"
+			while ((cmd | getline a) > 0) {
+				split(a, f, ":"); k = f[1]; sub(/^emul-next-/, "", k); sub(/\.txt$/, "", k)
+				emul[k ":" f[2]] = 1
+			}
+			close(cmd)
 			cmd = "cd " kinds " 2>/dev/null && grep -H . dom-*.kernel 2>/dev/null"
 			while ((cmd | getline a) > 0) {
 				split(a, f, ":"); d = f[1]; sub(/^dom-/, "", d); sub(/\.kernel$/, "", d)
@@ -698,8 +705,8 @@ tb_triple_faults() {
 			dom = who; sub(/^d/, "", dom); sub(/v.*/, "", dom)
 			if ($0 ~ /^\(XEN\) RIP: +e008:\[<ffff82d0/)
 				print "emulator " who " at Xen RIP " rip
-			else if (kern[dom] == "stock" && (addr in pio))
-				print "emulator " who " at RIP " rip " (stock kernel, right after a port I/O instruction Xen emulated)"
+			else if ((kern[dom] ":" addr) in emul)
+				print "emulator " who " at RIP " rip " (" kern[dom] " kernel, right after a port I/O or local APIC access Xen emulated)"
 			else
 				print "guest " who " at RIP " rip
 			who = ""

@@ -137,13 +137,18 @@ blk_cmd $G 60 sum xvdc 8 8
 [ "$(blk_sha "$lbs_img" 8 8)" = "$p8" ] || tb_fail "the 4 KiB-sector disk's file does not hold what the guest wrote"
 
 tb_step beyond-2tib
-# This disk bounces its data through a pool without persistent grants
-# (trusted=N): neither end asks for them.
+# This disk bounces its data through a pool without persistent grants:
+# neither end asks for them, and the toolstack marks its back end
+# untrusted (the per-device "trusted" key, 0; the module's trusted
+# parameter stays Y), so no guest page may be granted (XSA-403).
 blk_cmd $G 30 param xpv_blkfront feature_persistent N
-blk_cmd $G 30 param xpv_blkfront trusted N
-blk_attach $G "format=raw, vdev=xvdd, access=rw, target=$big_img"
+blk_attach $G "format=raw, vdev=xvdd, access=rw, untrusted, target=$big_img"
+[ "$(xenstore-read "/local/domain/$(tb_domid $G)/device/vbd/$(blk_devid xvdd)/trusted" 2>&1)" = 0 ] ||
+	tb_fail "xl did not write trusted=0 for the untrusted disk xvdd"
 blk_cmd $G 90 info xvdd
 blk_mode $G xvdd "bounce grants" no
+grep -a "XPV-INFO .* xvdd: " "$TB_STAMPS/$G.log" | tail -n 1 | grep -qE ' [1-9][0-9]* bounce grants' ||
+	tb_fail "xvdd: the front end grants guest pages to a back end the toolstack marked untrusted (no bounce pool)"
 [ "$(tb_field size)" = $((3 << 40)) ] || tb_fail "xvdd has $(tb_field size) bytes, want $((3 << 40))"
 blk_cmd $G 120 copy xvdd xvdb 1 $big_last
 blk_cmd $G 60 sum xvdd $big_last 1

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xpv dom0-compat provider: the parts of the platform API that are
+ * written on top of the provider's own calls live once, in drivers/xpv/,
+ * and are compiled into this module from the native provider's files:
+ * the xenstore helpers (formatted reads and writes, the strict number
+ * reader, formatted watch paths), the xenbus state decisions, and the
+ * ring endpoints with the key readers.
+ */
+#include "../xenstore_helpers.c"
+#include "../xenbus_common.c"
+#include "../xenbus_ring.c"

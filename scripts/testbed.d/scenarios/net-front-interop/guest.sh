@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# net-front-interop, guest side: network checks run on dom0's command, a
+# command server on the test bed's command channel (the protocol of
+# blk-front-interop/guest.sh and blk-lib.bash: xenstore data/blk-cmd =
+# "<seq> <verb> [arg...]", answered by "XPV-OK <verb> seq=<seq> ..." or
+# "XPV-FAIL <verb>: <reason>" on the console).
+#
+# Verbs (eth0 is the device under test, dom0 is $XPV_PEER):
+#   up WAIT_S             eth0 appears within WAIT_S, gets $XPV_IP, its
+#                         carrier comes up; dom0 answers a ping; the
+#                         driver's first stats line as fields (queues= split=
+#                         bounce= broken= sg= csum= csum6= tso= tso6= mtu=)
+#                         driver= (ethtool-style name from sysfs)
+#   ping N [SIZE]         N pings to dom0 (SIZE data bytes); loss= avg_ms=
+#   mtu M                 eth0's MTU set to M; mtu= (read back)
+#   recv PORT             a listener for one TCP connection, its data to
+#                         /tmp/net.rx (background); pid=
+#   recv-wait WAIT_S      the listener got EOF within WAIT_S; bytes= sha=
+#   send PORT             /tmp/net.rx to dom0's PORT over TCP; bytes= ms=
+#   echo PORT             a persistent TCP echo server on PORT (background)
+#   stats                 the driver's counters: per queue q<N>tx= q<N>rx=,
+#                         sums tx_gso= tx_csum= rx_gso= rx_csum= rx_drop=
+#                         tx_drop= tx_err= bounced=; udp_in= udp_noport=
+#                         (/proc/net/snmp); each queue's line as XPV-INFO
+#   load PORT             send /tmp/net.rx to dom0's PORT again and again,
+#                         and ping dom0 as fast as it answers (background)
+#   load-stop             stop the load; pings= (replies seen)
+#   gone WAIT_S           eth0 disappears within WAIT_S; ms=
+#   dmesg                 no WARNING, BUG, Oops, "queue disabled" in the
+#                         kernel log
+#   done                  end the script
+
+NETDEV=eth0
+NET_STATS=/sys/class/net/$NETDEV/xpv/stats
+NET_LOADS=
+
+nok() { ok "seq=$SEQ $*"; }
+
+net_first_line() {
+	head -n 1 "$NET_STATS" 2>/dev/null
+}
+
+net_up_cmd() {
+	local wait=${1:-30} i=0
+	wait_for "/sys/class/net/$NETDEV" "$wait" || fail "no $NETDEV after $wait s"
+	ip link set lo up
+	ip link set "$NETDEV" up || fail "ip link set $NETDEV up failed"
+	ip addr flush dev "$NETDEV"
+	ip addr add "$XPV_IP" dev "$NETDEV" || fail "cannot set $XPV_IP on $NETDEV"
+	while [ "$(cat "/sys/class/net/$NETDEV/carrier" 2>/dev/null)" != 1 ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || fail "$NETDEV's carrier is not up 20 s after the link was set up"
+		sleep 0.2
+	done
+	i=0
+	until ping -c 1 -W 1 "$XPV_PEER" > /dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 20 ] || fail "dom0 ($XPV_PEER) does not answer a first ping within 20 s"
+	done
+	[ -r "$NET_STATS" ] || fail "no $NET_STATS: $NETDEV is not driven by xpv-netfront"
+	say "$(dmesg | grep -F "$NETDEV: " | tail -n 1)"
+	nok "$(net_first_line) driver=$(basename "$(readlink "/sys/class/net/$NETDEV/device/driver")")"
+}
+
+net_ping() {
+	local n=$1 size=${2:-56} out tx rx
+	out=$(ping -c "$n" -i 0.2 -W 3 -s "$size" "$XPV_PEER" 2>&1)
+	tx=$(echo "$out" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
+	rx=$(echo "$out" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p')
+	[ "$tx" = "$n" ] && [ "$rx" = "$n" ] ||
+		fail "ping -s $size: $(echo "$out" | grep 'packets transmitted')"
+	nok "count=$n size=$size loss=0 avg_ms=$(echo "$out" | sed -n 's|.*min/avg/max = [0-9.]*/\([0-9.]*\)/.*|\1|p')"
+}
+
+net_mtu() {
+	ip link set "$NETDEV" mtu "$1" || fail "ip link set $NETDEV mtu $1 failed"
+	nok "mtu=$(cat "/sys/class/net/$NETDEV/mtu")"
+}
+
+net_recv() {
+	rm -f /tmp/net.rx /tmp/net.rx.done
+	( nc -l -p "$1" > /tmp/net.rx 2> /tmp/net.rx.err; echo $? > /tmp/net.rx.done ) &
+	NET_RECV=$!
+	sleep 0.5
+	nok "pid=$NET_RECV"
+}
+
+net_recv_wait() {
+	local i=0
+	while [ ! -f /tmp/net.rx.done ]; do
+		i=$((i + 1))
+		[ $i -le $(($1 * 5)) ] || fail "no end of the TCP stream after $1 s ($(stat -c %s /tmp/net.rx 2>/dev/null) bytes so far)"
+		sleep 0.2
+	done
+	[ "$(cat /tmp/net.rx.done)" = 0 ] || fail "nc -l exited $(cat /tmp/net.rx.done): $(cat /tmp/net.rx.err)"
+	nok "bytes=$(stat -c %s /tmp/net.rx) sha=$(sha256sum /tmp/net.rx | cut -d' ' -f1)"
+}
+
+net_send() {
+	local t0 i=0
+	t0=$(now_ms)
+	until nc "$XPV_PEER" "$1" < /tmp/net.rx 2> /tmp/net.tx.err; do
+		i=$((i + 1))
+		[ $i -lt 10 ] || fail "nc to $XPV_PEER:$1 failed: $(cat /tmp/net.tx.err)"
+		sleep 1
+		t0=$(now_ms)
+	done
+	nok "bytes=$(stat -c %s /tmp/net.rx) ms=$(( $(now_ms) - t0 ))"
+}
+
+net_echo() {
+	nc -ll -p "$1" -e /bin/cat > /dev/null 2>&1 &
+	NET_LOADS="$NET_LOADS $!"
+	sleep 0.5
+	nok "pid=$!"
+}
+
+net_stats() {
+	local f l q tx rx
+	[ -r "$NET_STATS" ] || fail "no $NET_STATS"
+	f=
+	for l in $(sed -n 's/^\(q[0-9]*\) .*tx_packets=\([0-9]*\) .*rx_packets=\([0-9]*\) .*/\1:\2:\3/p' "$NET_STATS"); do
+		q=${l%%:*}
+		l=${l#*:}
+		tx=${l%%:*}
+		rx=${l#*:}
+		f="$f ${q}tx=$tx ${q}rx=$rx"
+	done
+	while IFS= read -r l; do
+		say "stats: $l"
+	done < "$NET_STATS"
+	nok "$f $(awk '
+		/^q[0-9]/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] } }
+		END { printf "tx_gso=%d tx_csum=%d rx_gso=%d rx_csum=%d rx_drop=%d tx_drop=%d tx_err=%d bounced=%d",
+			s["tx_gso"], s["tx_csum"], s["rx_gso"], s["rx_csum_ok"], s["rx_dropped"],
+			s["tx_dropped"], s["tx_errors"], s["tx_bounced"] }' "$NET_STATS")" \
+		"$(awk '/^Udp:/ { n++; if (n == 1) for (i = 2; i <= NF; i++) h[i] = $i; else for (i = 2; i <= NF; i++) v[h[i]] = $i }
+			END { printf "udp_in=%d udp_noport=%d", v["InDatagrams"], v["NoPorts"] }' /proc/net/snmp)"
+}
+
+net_load() {
+	( while nc "$XPV_PEER" "$1" < /tmp/net.rx > /dev/null 2>&1; do :; done ) &
+	NET_LOADS="$NET_LOADS $!"
+	ping -A -W 1 "$XPV_PEER" > /tmp/net.load.ping 2>&1 &
+	NET_LOADS="$NET_LOADS $!"
+	sleep 1
+	nok "pids=$(echo $NET_LOADS | tr ' ' ,)"
+}
+
+net_load_stop() {
+	local p
+	for p in $NET_LOADS; do
+		kill "$p" 2>/dev/null
+	done
+	killall nc ping 2>/dev/null
+	NET_LOADS=
+	nok "pings=$(grep -c 'bytes from' /tmp/net.load.ping)"
+}
+
+net_gone() {
+	local t0 i=0
+	t0=$(now_ms)
+	while [ -e "/sys/class/net/$NETDEV" ]; do
+		i=$((i + 1))
+		[ $i -le $(($1 * 5)) ] || fail "$NETDEV still present $1 s after the unplug"
+		sleep 0.2
+	done
+	nok "ms=$(( $(now_ms) - t0 ))"
+}
+
+net_dmesg() {
+	local bad
+	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|queue disabled|general protection' | head -n 3)
+	[ -z "$bad" ] || fail "kernel log: $(echo "$bad" | tr '\n' ' ')"
+	nok "clean=1"
+}
+
+SEQ=0
+step blk-ready
+nok "cpus=$(nproc)"
+while :; do
+	cmd=$(xs_read data/blk-cmd 2>/dev/null) || cmd=
+	# shellcheck disable=SC2086
+	set -- $cmd
+	if [ $# -lt 2 ] || ! [ "$1" -gt "$SEQ" ] 2>/dev/null; then
+		sleep 0.5
+		continue
+	fi
+	SEQ=$1
+	verb=$2
+	shift 2
+	step "$verb"
+	case $verb in
+	up) net_up_cmd "$@" ;;
+	ping) net_ping "$@" ;;
+	mtu) net_mtu "$@" ;;
+	recv) net_recv "$@" ;;
+	recv-wait) net_recv_wait "$@" ;;
+	send) net_send "$@" ;;
+	echo) net_echo "$@" ;;
+	stats) net_stats ;;
+	load) net_load "$@" ;;
+	load-stop) net_load_stop ;;
+	gone) net_gone "$@" ;;
+	dmesg) net_dmesg ;;
+	done) nok "served=$SEQ"; break ;;
+	*) fail "unknown command '$verb'" ;;
+	esac
+done
