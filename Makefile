@@ -15,7 +15,7 @@ KABI = $(shell cat $(XPV_CACHE)/debs/stock-kabi 2>/dev/null)
 KDIR ?= /usr/src/linux-headers-$(KABI)
 
 .PHONY: all deps kernel kernel-ref modules patches check-patches sparse checkpatch \
-	selftests fuzz bench bench-blk soak testbed run check clean help
+	selftests fuzz bench bench-blk bench-net soak testbed run check clean help deb-dkms
 
 all: kernel modules
 
@@ -43,6 +43,11 @@ modules: deps
 		find . -path ./build -prune -o -name '*.ko' -print | xargs -r cp -t build/modules/ && \
 		ls build/modules; \
 	else echo "modules: no dom0 modules in Kbuild yet"; fi
+
+## deb-dkms  the dom0 back ends as a DKMS package -> build/deb/xpv-dkms_<version>_all.deb
+##           (docs/install.md)
+deb-dkms: deps
+	@scripts/deb-dkms
 
 ## patches   write the domU and dom0 patch series to build/patches/
 patches: deps

@@ -32,8 +32,11 @@ MULTIARCH=x86_64-linux-gnu
 # Host binaries the dom0 image takes from the build machine (Debian 12, the
 # same release as the target): the stock hotplug scripts run under bash and
 # need util-linux flock/losetup, iproute2 and coreutils stat/readlink.
+# kmod: the real modprobe and depmod for the scenarios that install the
+# xpv-dkms package's files (busybox's modprobe knows no install lines); it
+# stays /bin/kmod, busybox's modprobe is still the default.
 DOM0_HOST_BINS=(/usr/bin/bash /usr/bin/flock /usr/sbin/losetup /usr/sbin/ip
-	/usr/sbin/bridge /usr/bin/stat /usr/bin/readlink /usr/bin/timeout)
+	/usr/sbin/bridge /usr/bin/stat /usr/bin/readlink /usr/bin/timeout /usr/bin/kmod)
 DOM0_XEN_BINS=(xl xenstored xenconsoled xenconsole xen-init-dom0
 	libxl-save-helper xenctx)
 DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
@@ -251,7 +254,7 @@ build_dom0_image() {
 		cp -L "$ROOTFS/usr/bin/xenstore-$x" "$img/usr/bin/"
 	done
 	cp -L "$ROOTFS/usr/lib/xen-4.17/bin/xenstore-control" "$img/usr/bin/"
-	img_copy_libs "$img" "$img"/bin/{bash,flock,losetup,ip,bridge,stat,readlink,timeout} \
+	img_copy_libs "$img" "$img"/bin/{bash,flock,losetup,ip,bridge,stat,readlink,timeout,kmod} \
 		"$img"/usr/lib/xen-4.17/bin/* "$img"/usr/bin/xenstore-*
 	img_tools "$img"
 	# dlopen()ed by libxl's threads (pthread_cancel), so ldd misses it.

@@ -52,8 +52,9 @@ void *hostile_memcpy(void *dst, const void *src, size_t n);
  */
 void hostile_read_once(const void *p, size_t n);
 #define READ_ONCE(x) ({						\
-	__typeof__(x) v__ = __atomic_load_n(&(x), __ATOMIC_RELAXED);	\
-	hostile_read_once(&(x), sizeof(x));				\
+	__typeof__(x) *p__ = &(x);					\
+	__typeof__(x) v__ = __atomic_load_n(p__, __ATOMIC_RELAXED);	\
+	hostile_read_once(p__, sizeof(*p__));				\
 	v__;								\
 })
 

@@ -21,7 +21,7 @@ FIXTURE(pool) {
 FIXTURE_SETUP(pool)
 {
 	ASSERT_EQ(0, xpv_gref_pool_init(&self->pool, self->next, self->state,
-					 CAP, RESERVED));
+					CAP, RESERVED));
 	ASSERT_EQ(0, xpv_gref_pool_grow(&self->pool, 32));
 }
 

@@ -97,7 +97,8 @@ TEST(frontend_repeated_states_are_noops)
 TEST(frontend_skipped_states)
 {
 	/* Backend went straight to Connected before we published. */
-	EXPECT_EQ(XPV_XB_SETUP_CONNECT, xpv_xb_front_action(XenbusStateInitialising, XenbusStateConnected));
+	EXPECT_EQ(XPV_XB_SETUP_CONNECT,
+		  xpv_xb_front_action(XenbusStateInitialising, XenbusStateConnected));
 	/* Backend closed without passing through Closing. */
 	EXPECT_EQ(XPV_XB_TEARDOWN, xpv_xb_front_action(XenbusStateConnected, XenbusStateClosed));
 	/* Backend node vanished. */
@@ -116,8 +117,10 @@ TEST(frontend_out_of_order_ignored)
 
 TEST(backend_table)
 {
-	EXPECT_EQ(XPV_XB_SETUP_CONNECT, xpv_xb_back_action(XenbusStateInitWait, XenbusStateInitialised));
-	EXPECT_EQ(XPV_XB_SETUP_CONNECT, xpv_xb_back_action(XenbusStateInitWait, XenbusStateConnected));
+	EXPECT_EQ(XPV_XB_SETUP_CONNECT,
+		  xpv_xb_back_action(XenbusStateInitWait, XenbusStateInitialised));
+	EXPECT_EQ(XPV_XB_SETUP_CONNECT,
+		  xpv_xb_back_action(XenbusStateInitWait, XenbusStateConnected));
 	EXPECT_EQ(XPV_XB_NONE, xpv_xb_back_action(XenbusStateConnected, XenbusStateConnected));
 	EXPECT_EQ(XPV_XB_NONE, xpv_xb_back_action(XenbusStateConnected, XenbusStateInitialised));
 	EXPECT_EQ(XPV_XB_CLOSE, xpv_xb_back_action(XenbusStateConnected, XenbusStateClosing));
@@ -137,7 +140,7 @@ TEST(invalid_peer_values)
 	unsigned int i;
 	enum xenbus_state s;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(XPV_XB_ERROR, xpv_xb_front_action(XenbusStateConnected, bad[i]));
 		EXPECT_EQ(XPV_XB_ERROR, xpv_xb_back_action(XenbusStateConnected, bad[i]));
 		EXPECT_STREQ("INVALID", xpv_xb_state_name(bad[i]));

@@ -34,7 +34,8 @@ FIXTURE_VARIANT_ADD(ring, index_wrap) { .start = 0xfffffff0u };
 
 TEST_F(ring, read_one_message)
 {
-	self->intf.rsp_cons = self->intf.rsp_prod = variant->start;
+	self->intf.rsp_prod = variant->start;
+	self->intf.rsp_cons = self->intf.rsp_prod;
 	daemon_put_msg(&self->intf, XS_READ, 7, "hello", 5);
 	ASSERT_EQ(1, xpv_xs_ring_read(&self->intf, &self->rx));
 	EXPECT_EQ(XS_READ, self->rx.hdr.type);
@@ -46,7 +47,8 @@ TEST_F(ring, read_one_message)
 
 TEST_F(ring, read_stops_at_message_end)
 {
-	self->intf.rsp_cons = self->intf.rsp_prod = variant->start;
+	self->intf.rsp_prod = variant->start;
+	self->intf.rsp_cons = self->intf.rsp_prod;
 	daemon_put_msg(&self->intf, XS_READ, 1, "a", 1);
 	daemon_put_msg(&self->intf, XS_WRITE, 2, "OK", 3);
 	ASSERT_EQ(1, xpv_xs_ring_read(&self->intf, &self->rx));
@@ -63,7 +65,8 @@ TEST_F(ring, partial_message_waits)
 {
 	struct xsd_sockmsg h = { .type = XS_READ, .req_id = 3, .len = 4 };
 
-	self->intf.rsp_cons = self->intf.rsp_prod = variant->start;
+	self->intf.rsp_prod = variant->start;
+	self->intf.rsp_cons = self->intf.rsp_prod;
 	daemon_put(&self->intf, &h, 10);
 	EXPECT_EQ(0, xpv_xs_ring_read(&self->intf, &self->rx));
 	daemon_put(&self->intf, (char *)&h + 10, 6);
@@ -80,7 +83,8 @@ TEST_F(ring, wraps_around_ring_end)
 	int i, r;
 
 	memset(big, 'x', sizeof(big));
-	self->intf.rsp_cons = self->intf.rsp_prod = variant->start + 900;
+	self->intf.rsp_prod = variant->start + 900;
+	self->intf.rsp_cons = self->intf.rsp_prod;
 	daemon_put_msg(&self->intf, XS_READ, 9, big, sizeof(big));
 	r = xpv_xs_ring_read(&self->intf, &self->rx);
 	ASSERT_EQ(1, r);
@@ -111,7 +115,8 @@ TEST_F(ring, oversized_header_rejected)
 	struct xsd_sockmsg h = { .type = XS_READ, .req_id = 1,
 				 .len = XENSTORE_PAYLOAD_MAX + 1 };
 
-	self->intf.rsp_cons = self->intf.rsp_prod = variant->start;
+	self->intf.rsp_prod = variant->start;
+	self->intf.rsp_cons = self->intf.rsp_prod;
 	daemon_put(&self->intf, &h, sizeof(h));
 	EXPECT_EQ(-E2BIG, xpv_xs_ring_read(&self->intf, &self->rx));
 }
@@ -121,7 +126,8 @@ TEST_F(ring, write_until_full)
 	char buf[XENSTORE_RING_SIZE + 100];
 
 	memset(buf, 'r', sizeof(buf));
-	self->intf.req_cons = self->intf.req_prod = variant->start;
+	self->intf.req_prod = variant->start;
+	self->intf.req_cons = self->intf.req_prod;
 	EXPECT_EQ(XENSTORE_RING_SIZE - 24,
 		  xpv_xs_ring_write(&self->intf, buf, XENSTORE_RING_SIZE - 24));
 	EXPECT_EQ(24, xpv_xs_ring_write(&self->intf, buf, 100));
@@ -134,7 +140,8 @@ TEST_F(ring, write_until_full)
 
 TEST_F(ring, write_data_lands_at_masked_index)
 {
-	self->intf.req_cons = self->intf.req_prod = variant->start + 1020;
+	self->intf.req_prod = variant->start + 1020;
+	self->intf.req_cons = self->intf.req_prod;
 	ASSERT_EQ(8, xpv_xs_ring_write(&self->intf, "ABCDEFGH", 8));
 	EXPECT_EQ('A', self->intf.req[MASK_XENSTORE_IDX(variant->start + 1020)]);
 	EXPECT_EQ('H', self->intf.req[MASK_XENSTORE_IDX(variant->start + 1027)]);

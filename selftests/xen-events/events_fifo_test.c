@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "../../drivers/xen/events_fifo_queue.h"
+#include "events_fifo_queue.h"
 
 #define SIM_WORDS	4096	/* memory behind the array; the walk gets nr_ports */
 #define MAX_LOG		20000

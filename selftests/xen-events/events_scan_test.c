@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "kselftest_harness.h"
-#include "../../drivers/xen/events_2l_scan.h"
+#include "events_2l_scan.h"
 
 #define MAX_LOG 20000
 

@@ -550,7 +550,46 @@ tb_load_xpv_modules() {
 		f=$TBIN/modules/$m.ko
 		[ -f "$f" ] || tb_fail "module $m not found in build/modules"
 		insmod "$f" || tb_fail "insmod $m.ko failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
-		tb_log "loaded $m.ko"
+		# The checksum names the very file (make check's dkms group
+		# compares it with the DKMS-built modules it staged).
+		tb_log "loaded $m.ko (sha256 $(sha256sum "$f" | cut -d' ' -f1))"
+	done
+}
+
+# tb_pkg_staged: the xpv-dkms package's files were staged for this run
+# (scripts/testbed's stage_pkg: build/modules/ holds the DKMS-built modules).
+tb_pkg_staged() { [ -x "$TBIN/pkg/xpv-backends" ] && [ -x /bin/kmod ]; }
+
+# tb_pkg_install: put on this dom0 what installing the xpv-dkms package
+# does on a Debian host: the DKMS-built modules in
+# /lib/modules/$(uname -r)/updates/dkms, indexed by depmod;
+# /usr/sbin/xpv-backends and /usr/share/xpv-dkms. The switch helper runs
+# with kmod's modprobe (tb_xpv_backends).
+tb_pkg_install() {
+	local d m x
+	d=/lib/modules/$(uname -r)/updates/dkms
+	mkdir -p "$d" /etc/modprobe.d /usr/sbin /usr/share/xpv-dkms /tmp/kmod
+	for x in modprobe depmod modinfo; do ln -sf /bin/kmod "/tmp/kmod/$x"; done
+	for m in $(cat "$TBIN/pkg/modules"); do
+		[ -f "$TBIN/modules/$m.ko" ] || tb_fail "the package's module $m.ko was not staged"
+		cp "$TBIN/modules/$m.ko" "$d/"
+	done
+	/tmp/kmod/depmod -a || tb_fail "depmod -a failed"
+	cp "$TBIN/pkg/xpv-backends" /usr/sbin/
+	cp "$TBIN/pkg/share/"* /usr/share/xpv-dkms/
+	tb_log "installed the xpv-dkms package's files: $(ls "$d" | tr '\n' ' ')"
+}
+
+# tb_xpv_backends ARGS: the package's switch helper, with kmod's modprobe.
+tb_xpv_backends() { PATH=/tmp/kmod:$PATH /usr/sbin/xpv-backends "$@"; }
+
+# tb_pkg_log_loaded MODULE...: log each loaded module's file and checksum
+# (as tb_load_xpv_modules does for insmod).
+tb_pkg_log_loaded() {
+	local m f
+	for m in "$@"; do
+		f=$(/tmp/kmod/modinfo -n "$m") || tb_fail "modinfo -n $m failed"
+		tb_log "loaded $m.ko (sha256 $(sha256sum "$f" | cut -d' ' -f1)) from $f"
 	done
 }
 

@@ -62,12 +62,34 @@ bb_stats_log() {
 	tb_log "stats vdev $1:$line"
 }
 
+# With the xpv-dkms package staged (make check), the stock-guest run
+# switches back ends as docs/install.md tells an administrator: the
+# package's files installed, `xpv-backends xpv`, refused while a guest's
+# disk exists, `xpv-backends stock` at the end.
+BB_PKG=0
+[ "$BB_KERNEL" = stock ] && tb_pkg_staged && BB_PKG=1
+
 tb_step load-backend
-if lsmod | grep -q '^xen_blkback '; then
-	rmmod xen_blkback || tb_fail "cannot unload the stock xen_blkback"
-fi
 tb_kmsg_mark load-backend
-tb_load_xpv_modules xpv_compat xpv-blkback
+if [ $BB_PKG = 1 ]; then
+	tb_pkg_install
+	out=$(tb_xpv_backends status) || tb_fail "xpv-backends status failed: $out"
+	echo "$out" | grep -q '^selected at boot: stock$' || tb_fail "xpv-backends status before the switch: $out"
+	out=$(tb_xpv_backends xpv 2>&1) || tb_fail "xpv-backends xpv failed: $out"
+	tb_log "xpv-backends xpv: $(echo "$out" | tr '\n' ' ')"
+	lsmod | grep -q '^xen_blkback ' && tb_fail "xen_blkback still loaded after xpv-backends xpv"
+	[ -f /etc/modprobe.d/xpv-backends.conf ] || tb_fail "xpv-backends xpv wrote no /etc/modprobe.d/xpv-backends.conf"
+	# The modprobe set: a request for the stock back end loads ours.
+	/tmp/kmod/modprobe -r xpv-blkback || tb_fail "modprobe -r xpv-blkback failed"
+	/tmp/kmod/modprobe xen-blkback || tb_fail "modprobe xen-blkback (redirected to xpv-blkback) failed"
+	lsmod | grep -q '^xen_blkback ' && tb_fail "modprobe xen-blkback loaded the stock back end despite xpv-backends.conf"
+	tb_pkg_log_loaded xpv_compat xpv-blkback
+else
+	if lsmod | grep -q '^xen_blkback '; then
+		rmmod xen_blkback || tb_fail "cannot unload the stock xen_blkback"
+	fi
+	tb_load_xpv_modules xpv_compat xpv-blkback
+fi
 lsmod | grep -q '^xpv_blkback ' || tb_fail "xpv_blkback is not loaded"
 
 # The disk images on a tmpfs of their own: the 256 MiB pattern (see
@@ -159,6 +181,16 @@ tb_wait_console $G 'XPV-OK disk-appear ' 120
 bb_served $VD_A
 sys=$(bb_sys $VD_A)
 tb_metric persistent_grants "$(cat "$sys/xpv/persistent")" bool
+if [ $BB_PKG = 1 ]; then
+	tb_step switch-refused
+	if out=$(tb_xpv_backends stock 2>&1); then
+		tb_fail "xpv-backends stock switched while $G's disk is served: $out"
+	fi
+	echo "$out" | grep -q "vbd-$(tb_domid $G)-$VD_A" || tb_fail "the refusal does not name vbd-$(tb_domid $G)-$VD_A: $out"
+	lsmod | grep -q '^xpv_blkback ' || tb_fail "xpv_blkback unloaded by a refused switch"
+	[ -f /etc/modprobe.d/xpv-backends.conf ] || tb_fail "a refused switch removed xpv-backends.conf"
+	tb_log "xpv-backends stock refused while the guest runs: $(echo "$out" | tr '\n' ' ')"
+fi
 tb_log "xvda: $(dmesg | grep -E 'xpv-blkback' | tail -n 2 | tr '\n' ' ')"
 
 tb_step seq-write
@@ -306,7 +338,17 @@ while [ "$(xl list | wc -l)" != 2 ]; do
 	[ $i -lt 300 ] || tb_fail "a domain is left (zombie?) 30 s after the destroy: $(xl list | tail -n +3 | tr -s ' ' | tr '\n' ';')"
 	sleep 0.1
 done
-rmmod xpv_blkback || tb_fail "rmmod xpv_blkback failed (still in use?)"
+if [ $BB_PKG = 1 ]; then
+	out=$(tb_xpv_backends stock 2>&1) || tb_fail "xpv-backends stock failed: $out"
+	tb_log "xpv-backends stock: $(echo "$out" | tr '\n' ' ')"
+	lsmod | grep -qE '^xpv_(blkback|compat) ' && tb_fail "xpv modules left after xpv-backends stock: $(lsmod | grep '^xpv' | tr '\n' ' ')"
+	lsmod | grep -q '^xen_blkback ' || tb_fail "xen_blkback not loaded after xpv-backends stock"
+	[ -f /etc/modprobe.d/xpv-backends.conf ] && tb_fail "xpv-backends stock left /etc/modprobe.d/xpv-backends.conf"
+	out=$(tb_xpv_backends status)
+	echo "$out" | grep -q '^selected at boot: stock$' || tb_fail "xpv-backends status after switching back: $out"
+else
+	rmmod xpv_blkback || tb_fail "rmmod xpv_blkback failed (still in use?)"
+fi
 w=$(tb_kmsg_since load-backend | grep -E 'WARNING|BUG|Oops|leak' | head -n 3 | tr '\n' ' ')
 [ -z "$w" ] || tb_fail "kernel complaints in dom0: $w"
 tb_pass
