@@ -44,6 +44,9 @@ def main(path):
     if not m.get("xpv_measured"):
         why = "time budget" if m.get("xpv_skipped_for_time") else "no build/modules/xpv-blkback.ko"
         print(f"ours both: skipped ({why})")
+    if m.get("rounds_done", 0) < m.get("rounds_asked", 0):
+        print(f"WARNING: {m['rounds_done']:.0f} of {m['rounds_asked']:.0f} rounds: the host was too "
+              "slow for the rest within the deadline")
     have = [(p, name) for p, name in PAIRS if f"{p}_rr4k_qd1_samples" in m]
     settings = []
     for p, name in have:
