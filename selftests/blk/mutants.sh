@@ -14,7 +14,7 @@ mutants=(
 	'last >= XPV_BLKIF_SECTORS_PER_PAGE@@last > XPV_BLKIF_SECTORS_PER_PAGE'
 	'if (first > last ||@@if (false ||'
 	'if (seg[i].gref == 0)@@if (false)'
-	'return len <= lim->sectors && sector <= lim->sectors - len;@@return sector + len <= lim->sectors;'
+	'return len <= n && sector <= n - len;@@return sector + len <= n;'
 	'if (nr == 0 || nr != io->nr_segments || nr > max)@@if (nr == 0 || nr > max)'
 	'if (io->sector_number % spb)@@if (false)'
 	'return flush ? 0 : -EINVAL;@@return flush ? 0 : 0;'
