@@ -138,13 +138,28 @@ blk_cmd $G 60 sum xvdc 8 8
 
 tb_step beyond-2tib
 # This disk bounces its data through a pool without persistent grants:
-# neither end asks for them, and the toolstack marks its back end
-# untrusted (the per-device "trusted" key, 0; the module's trusted
-# parameter stays Y), so no guest page may be granted (XSA-403).
+# neither end asks for them, and its back end is marked untrusted by the
+# per-device "trusted" key (0) in the front end's node; the module's
+# trusted parameter stays Y, so no guest page may be granted (XSA-403).
+# Debian's xl 4.17 has no "untrusted" disk keyword (it takes the word for
+# the target), so the disk's hotplug script writes the key, as a newer
+# toolstack would, before the back end connects (the front end reads it
+# when it connects).
+cat > /etc/xen/scripts/block-untrusted <<'SH'
+#!/bin/bash
+# xpv test bed: the stock block script, after marking the back end
+# untrusted in the front end's node (libxl's "trusted" key).
+if [ "${1:-}" = add ]; then
+	fe=$(xenstore-read "$XENBUS_PATH/frontend")
+	xenstore-write "$fe/trusted" 0
+fi
+exec /etc/xen/scripts/block "$@"
+SH
+chmod 0755 /etc/xen/scripts/block-untrusted
 blk_cmd $G 30 param xpv_blkfront feature_persistent N
-blk_attach $G "format=raw, vdev=xvdd, access=rw, untrusted, target=$big_img"
+blk_attach $G "format=raw, vdev=xvdd, access=rw, script=block-untrusted, target=$big_img"
 [ "$(xenstore-read "/local/domain/$(tb_domid $G)/device/vbd/$(blk_devid xvdd)/trusted" 2>&1)" = 0 ] ||
-	tb_fail "xl did not write trusted=0 for the untrusted disk xvdd"
+	tb_fail "the untrusted disk xvdd has no trusted=0 in its front end's node"
 blk_cmd $G 90 info xvdd
 blk_mode $G xvdd "bounce grants" no
 grep -a "XPV-INFO .* xvdd: " "$TB_STAMPS/$G.log" | tail -n 1 | grep -qE ' [1-9][0-9]* bounce grants' ||
