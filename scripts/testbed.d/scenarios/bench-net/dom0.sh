@@ -32,7 +32,11 @@ detach_vif() {
 }
 
 attach_vif() {
-	timeout 90 xl network-attach "$1" "$(tb_vif_spec "$1")" > "$TB/attach.log" 2>&1 ||
+	local spec
+	# xl network-attach takes the spec's key=value pairs as separate
+	# arguments (one argument "type=vif, mac=..." is read as type).
+	read -ra spec <<< "$(tb_vif_spec "$1" | tr ',' ' ')"
+	timeout 90 xl network-attach "$1" "${spec[@]}" > "$TB/attach.log" 2>&1 ||
 		tb_fail "xl network-attach $1 failed: $(tail -n 2 "$TB/attach.log" | tr '\n' ' ')"
 	tb_cmd "$1" 120 net
 }
