@@ -45,7 +45,7 @@ const char *const xpv_netfront_qstat_names[XPV_NETFRONT_NR_QSTATS] = {
 	"tx_packets", "tx_bytes", "tx_gso", "tx_csum", "tx_bounced",
 	"tx_dropped", "tx_errors", "tx_kicks", "rx_packets", "rx_bytes",
 	"rx_gso", "rx_csum_ok", "rx_dropped", "rx_kicks", "tx_irqs",
-	"rx_irqs",
+	"rx_irqs", "tx_gso6", "tx_csum6", "rx_gso6",
 };
 
 /**
@@ -70,6 +70,8 @@ void xpv_netfront_queue_stats(struct xpv_netfront_stats *s, u64 *vals)
 		vals[5] = u64_stats_read(&s->tx_dropped);
 		vals[6] = u64_stats_read(&s->tx_errors);
 		vals[7] = u64_stats_read(&s->tx_kicks);
+		vals[16] = u64_stats_read(&s->tx_gso6);
+		vals[17] = u64_stats_read(&s->tx_csum6);
 	} while (u64_stats_fetch_retry(&s->tx_syncp, start));
 	do {
 		start = u64_stats_fetch_begin(&s->rx_syncp);
@@ -79,6 +81,7 @@ void xpv_netfront_queue_stats(struct xpv_netfront_stats *s, u64 *vals)
 		vals[11] = u64_stats_read(&s->rx_csum_ok);
 		vals[12] = u64_stats_read(&s->rx_dropped);
 		vals[13] = u64_stats_read(&s->rx_kicks);
+		vals[18] = u64_stats_read(&s->rx_gso6);
 	} while (u64_stats_fetch_retry(&s->rx_syncp, start));
 	vals[14] = READ_ONCE(s->tx_irqs);
 	vals[15] = READ_ONCE(s->rx_irqs);
@@ -343,7 +346,7 @@ static netdev_tx_t netfront_start_xmit(struct sk_buff *skb,
 	struct xpv_netfront_queue *q;
 	struct xpv_netif_extra ex;
 	unsigned int qi = skb_get_queue_mapping(skb), nr, i, max, len;
-	bool bounce, gso;
+	bool bounce, gso, v6;
 	unsigned long flags;
 	u16 txflags;
 	int nex, n, id;
@@ -352,6 +355,7 @@ static netdev_tx_t netfront_start_xmit(struct sk_buff *skb,
 		goto out_drop_unlocked;
 	q = &info->queues[qi];
 	len = skb->len;
+	v6 = vlan_get_protocol(skb) == htons(ETH_P_IPV6);
 
 	nex = netfront_tx_offloads(skb, &ex, &txflags);
 	if (nex < 0)
@@ -422,10 +426,16 @@ static netdev_tx_t netfront_start_xmit(struct sk_buff *skb,
 	u64_stats_update_begin(&q->stats->tx_syncp);
 	u64_stats_inc(&q->stats->tx_packets);
 	u64_stats_add(&q->stats->tx_bytes, len);
-	if (gso)
+	if (gso) {
 		u64_stats_inc(&q->stats->tx_gso);
-	if (txflags & XPV_NETTXF_CSUM_BLANK)
+		if (ex.u.gso.type == XPV_NETIF_GSO_TCPV6)
+			u64_stats_inc(&q->stats->tx_gso6);
+	}
+	if (txflags & XPV_NETTXF_CSUM_BLANK) {
 		u64_stats_inc(&q->stats->tx_csum);
+		if (v6)
+			u64_stats_inc(&q->stats->tx_csum6);
+	}
 	if (bounce)
 		u64_stats_inc(&q->stats->tx_bounced);
 	u64_stats_update_end(&q->stats->tx_syncp);
@@ -726,8 +736,11 @@ static bool netfront_rx_packet(struct xpv_netfront_queue *q,
 	u64_stats_update_begin(&q->stats->rx_syncp);
 	u64_stats_inc(&q->stats->rx_packets);
 	u64_stats_add(&q->stats->rx_bytes, len);
-	if (gso)
+	if (gso) {
 		u64_stats_inc(&q->stats->rx_gso);
+		if (pkt->gso.type == XPV_NETIF_GSO_TCPV6)
+			u64_stats_inc(&q->stats->rx_gso6);
+	}
 	if (csum)
 		u64_stats_inc(&q->stats->rx_csum_ok);
 	u64_stats_update_end(&q->stats->rx_syncp);
@@ -1016,7 +1029,7 @@ static void netfront_get_channels(struct net_device *dev,
 
 /* Device-wide counters before the per-queue ones. */
 static const char *const netfront_dev_stats[] = {
-	"queues", "split_event_channels", "bounce", "broken",
+	"queues", "split_event_channels", "bounce", "broken", "peer_notifies",
 };
 
 static int netfront_get_sset_count(struct net_device *dev, int sset)
@@ -1054,6 +1067,7 @@ static void netfront_get_ethtool_stats(struct net_device *dev,
 	*data++ = info->split;
 	*data++ = info->bounce;
 	*data++ = READ_ONCE(info->broken);
+	*data++ = READ_ONCE(info->peer_notifies);
 	for (i = 0; i < info->max_queues; i++) {
 		xpv_netfront_queue_stats(&info->qstats[i], data);
 		data += XPV_NETFRONT_NR_QSTATS;
@@ -1077,7 +1091,7 @@ const struct ethtool_ops xpv_netfront_ethtool_ops = {
  * @size: its size
  *
  * One line "q<N> name=value ..." per queue the device can have, after a
- * line with the device's mode and features.
+ * line with the device's mode, features and announcements made.
  *
  * Return: the bytes written.
  */
@@ -1090,12 +1104,12 @@ int xpv_netfront_stats_show(struct xpv_netfront_info *info, char *buf,
 	int len;
 
 	len = scnprintf(buf, size,
-			"queues=%u split=%u bounce=%u broken=%u sg=%u csum=%u csum6=%u tso=%u tso6=%u mtu=%u\n",
+			"queues=%u split=%u bounce=%u broken=%u sg=%u csum=%u csum6=%u tso=%u tso6=%u mtu=%u notify=%lu\n",
 			READ_ONCE(info->nr_queues), info->split, info->bounce,
 			READ_ONCE(info->broken), !!(f & NETIF_F_SG),
 			!!(f & NETIF_F_IP_CSUM), !!(f & NETIF_F_IPV6_CSUM),
 			!!(f & NETIF_F_TSO), !!(f & NETIF_F_TSO6),
-			info->netdev->mtu);
+			info->netdev->mtu, READ_ONCE(info->peer_notifies));
 	for (i = 0; i < info->max_queues; i++) {
 		xpv_netfront_queue_stats(&info->qstats[i], v);
 		len += scnprintf(buf + len, size - len, "q%u", i);

@@ -51,7 +51,9 @@ struct xpv_netfront_rx_buf {
  * @tx_packets: packets put on the tx ring
  * @tx_bytes: their bytes
  * @tx_gso: of them, packets sent with a GSO extra (TSO-sized)
+ * @tx_gso6: of these, GSO extras of type TCPv6 (TSO6)
  * @tx_csum: of them, packets sent with a blank checksum (offloaded)
+ * @tx_csum6: of these, IPv6 packets
  * @tx_bounced: of them, packets copied into bounce pages
  * @tx_dropped: packets dropped before the ring (too many slots, no
  *	memory, malformed, queue down)
@@ -60,6 +62,7 @@ struct xpv_netfront_rx_buf {
  * @rx_packets: packets received
  * @rx_bytes: their bytes
  * @rx_gso: of them, packets received with a GSO extra
+ * @rx_gso6: of these, GSO extras of type TCPv6
  * @rx_csum_ok: of them, packets the back end marked validated or blank
  * @rx_dropped: packets dropped: error status, bad chain (non-fatal parser
  *	errors), no memory, checksum set-up failed
@@ -73,7 +76,9 @@ struct xpv_netfront_stats {
 	u64_stats_t tx_packets;
 	u64_stats_t tx_bytes;
 	u64_stats_t tx_gso;
+	u64_stats_t tx_gso6;
 	u64_stats_t tx_csum;
+	u64_stats_t tx_csum6;
 	u64_stats_t tx_bounced;
 	u64_stats_t tx_dropped;
 	u64_stats_t tx_errors;
@@ -82,6 +87,7 @@ struct xpv_netfront_stats {
 	u64_stats_t rx_packets;
 	u64_stats_t rx_bytes;
 	u64_stats_t rx_gso;
+	u64_stats_t rx_gso6;
 	u64_stats_t rx_csum_ok;
 	u64_stats_t rx_dropped;
 	u64_stats_t rx_kicks;
@@ -164,6 +170,10 @@ struct xpv_netfront_queue {
  * @connected: the data path runs (both ends Connected)
  * @broken: a queue broke; the device goes to Closing
  * @fatal_work: reports a broken queue from process context
+ * @notify_work: announces the device (gratuitous ARP, unsolicited NA)
+ *	once the link is up in the stack after a connection
+ * @notify_tries: polls of @notify_work left for this connection
+ * @peer_notifies: announcements made (written under the RTNL lock)
  */
 struct xpv_netfront_info {
 	struct net_device *netdev;
@@ -180,6 +190,9 @@ struct xpv_netfront_info {
 	bool connected;
 	bool broken;
 	struct work_struct fatal_work;
+	struct delayed_work notify_work;
+	unsigned int notify_tries;
+	unsigned long peer_notifies;
 };
 
 /* front.c: data plane */
@@ -199,7 +212,7 @@ int xpv_netfront_stats_show(struct xpv_netfront_info *info, char *buf,
 			    size_t size);
 
 /* Names of the per-queue counters, in the order of xpv_netfront_queue_stats(). */
-#define XPV_NETFRONT_NR_QSTATS	16
+#define XPV_NETFRONT_NR_QSTATS	19
 extern const char *const xpv_netfront_qstat_names[XPV_NETFRONT_NR_QSTATS];
 
 #endif /* _XPV_NETFRONT_H */

@@ -430,7 +430,10 @@ static void netfront_link_up(struct xpv_netfront_info *info)
 		return;
 	netif_carrier_on(info->netdev);
 	/* Gratuitous ARP and unsolicited neighbour advertisement. */
-	netdev_notify_peers(info->netdev);
+	rtnl_lock();
+	__netdev_notify_peers(info->netdev);
+	WRITE_ONCE(info->peer_notifies, info->peer_notifies + 1);
+	rtnl_unlock();
 }
 
 static void netfront_teardown(struct xpv_netfront_info *info)

@@ -11,10 +11,67 @@
 . "$TBD/scenarios/blk-front-interop/blk-lib.bash"
 G=net
 MIB=16
+MIB6=8			# the IPv6 transfer (TSO6, IPv6 checksum offload)
+MIB_UNTRUSTED=4		# the transfer with an untrusted back end (bouncing)
 GIP=10.0.0.11		# tb_guest_create: 10.0.0.(10 + index), the first guest
+GIP6=fd00::11		# ULA addresses for the IPv6 step
+DOM0_IP6=fd00::1
 PAT=/tmp/net-pattern.bin
 UDP_N=2000		# datagrams of the UDP burst
 FLOWS=16		# short TCP connections to spread over the queues
+
+# net_to_guest FILE HOST PORT: FILE to the guest's HOST:PORT over TCP, the
+# guest's byte count and sha256 checked; NET_SECS: how long it took.
+net_to_guest() {
+	local file=$1 host=$2 port=$3 t0 sum bytes
+	sum=$(sha256sum "$file" | cut -d' ' -f1)
+	bytes=$(stat -c %s "$file")
+	blk_cmd $G 30 recv "$port"
+	t0=$(tb_now)
+	if ! timeout 120 bash -c "cat $file > /dev/tcp/$host/$port"; then
+		blk_cmd $G 30 stats
+		tb_fail "sending $bytes bytes to the guest's $host:$port failed (the guest's counters: $TB_LINE)"
+	fi
+	blk_cmd $G 120 recv-wait 90
+	[ "$(tb_field bytes)" = "$bytes" ] || tb_fail "the guest received $(tb_field bytes) bytes on $host:$port, dom0 sent $bytes"
+	[ "$(tb_field sha)" = "$sum" ] || tb_fail "the guest received sha256 $(tb_field sha) on $host:$port, dom0 sent $sum"
+	NET_SECS=$(tb_calc "$(tb_now) - $t0")
+}
+
+# net_from_guest PORT HOST SUM: the guest sends what it last received to
+# dom0's HOST:PORT; what dom0 got must have sha256 SUM; NET_MS: the
+# guest's sending time.
+net_from_guest() {
+	local port=$1 host=$2 sum=$3 ncpid got i
+	nc -l -p "$port" > /tmp/net-back.bin < <(sleep 600) &
+	ncpid=$!
+	blk_cmd $G 180 send "$port" "$host"
+	NET_MS=$(tb_field ms)
+	for i in $(seq 100); do
+		kill -0 $ncpid 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -0 $ncpid 2>/dev/null && { kill $ncpid; tb_fail "dom0's listener on $host:$port still running 20 s after the guest finished sending"; }
+	got=$(sha256sum /tmp/net-back.bin | cut -d' ' -f1)
+	[ "$got" = "$sum" ] || tb_fail "dom0 received $(stat -c %s /tmp/net-back.bin) bytes with sha256 $got from the guest on $host:$port, want $sum"
+	rm -f /tmp/net-back.bin
+}
+
+# Neighbour advertisements dom0's xenbr0 received (IPv6 MIB of the device).
+net_na_in() {
+	awk '$1 == "Icmp6InNeighborAdvertisements" { print $2 }' /proc/net/dev_snmp6/xenbr0
+}
+
+# net_wait_xs PATH VALUE WAIT_S: the xenstore node PATH reads VALUE.
+net_wait_xs() {
+	local i v
+	for i in $(seq $(($3 * 5))); do
+		v=$(xenstore-read "$1" 2>/dev/null)
+		[ "$v" = "$2" ] && return 0
+		sleep 0.2
+	done
+	tb_fail "$1 is '$v' after $3 s, want $2"
+}
 
 tb_step pattern
 dd if=/dev/urandom of=$PAT bs=1M count=$MIB iflag=fullblock 2>/dev/null || tb_fail "cannot make the pattern"
@@ -56,30 +113,12 @@ echo "$out" | grep -q '20 packets transmitted, 20 packets received' ||
 tb_step tcp-to-guest
 blk_cmd $G 60 stats
 tx_gso0=$(tb_field tx_gso) rx_gso0=$(tb_field rx_gso)
-blk_cmd $G 30 recv 5002
-t0=$(tb_now)
-if ! timeout 120 bash -c "cat $PAT > /dev/tcp/$GIP/5002"; then
-	blk_cmd $G 30 stats
-	tb_fail "sending $MIB MiB to the guest failed (the guest's counters: $TB_LINE)"
-fi
-blk_cmd $G 120 recv-wait 90
-[ "$(tb_field bytes)" = $((MIB << 20)) ] || tb_fail "the guest received $(tb_field bytes) bytes, dom0 sent $((MIB << 20))"
-[ "$(tb_field sha)" = "$psum" ] || tb_fail "the guest received sha256 $(tb_field sha), dom0 sent $psum"
-tb_metric tcp_to_guest_MiBps "$(tb_calc "$MIB / ($(tb_now) - $t0)")" MiB/s
+net_to_guest $PAT $GIP 5002
+tb_metric tcp_to_guest_MiBps "$(tb_calc "$MIB / $NET_SECS")" MiB/s
 
 tb_step tcp-from-guest
-nc -l -p 5001 > /tmp/net-back.bin < <(sleep 600) &
-ncpid=$!
-blk_cmd $G 180 send 5001
-tb_metric tcp_from_guest_MiBps "$(tb_calc "$MIB * 1000 / $(tb_field ms)")" MiB/s
-for i in $(seq 100); do
-	kill -0 $ncpid 2>/dev/null || break
-	sleep 0.2
-done
-kill -0 $ncpid 2>/dev/null && { kill $ncpid; tb_fail "dom0's listener still running 20 s after the guest finished sending"; }
-got=$(sha256sum /tmp/net-back.bin | cut -d' ' -f1)
-[ "$got" = "$psum" ] || tb_fail "dom0 received $(stat -c %s /tmp/net-back.bin) bytes with sha256 $got from the guest, want $psum"
-rm -f /tmp/net-back.bin
+net_from_guest 5001 10.0.0.1 "$psum"
+tb_metric tcp_from_guest_MiBps "$(tb_calc "$MIB * 1000 / $NET_MS")" MiB/s
 
 tb_step offloads
 blk_cmd $G 60 stats
@@ -92,6 +131,80 @@ tb_log "GSO packets across the rings during the transfers: sent $tx_gso, receive
 	tb_fail "drops or errors: tx_drop=$(tb_field tx_drop) tx_err=$(tb_field tx_err) rx_drop=$(tb_field rx_drop)"
 tb_metric tx_gso_packets "$tx_gso" packets
 tb_metric rx_gso_packets "$rx_gso" packets
+
+tb_step ipv6
+# TCP over IPv6 (ULA addresses, no duplicate address detection) each way:
+# TSO6 and IPv6 checksum offload must cross the rings, counted by type.
+ip -6 addr add $DOM0_IP6/64 dev xenbr0 nodad || tb_fail "cannot add $DOM0_IP6 to xenbr0"
+blk_cmd $G 30 ip6 $GIP6/64
+blk_cmd $G 60 stats
+tx_gso6=$(tb_field tx_gso6) rx_gso6=$(tb_field rx_gso6) tx_csum6=$(tb_field tx_csum6)
+head -c $((MIB6 << 20)) $PAT > $PAT.6
+net_to_guest $PAT.6 $GIP6 5012
+tb_metric tcp6_to_guest_MiBps "$(tb_calc "$MIB6 / $NET_SECS")" MiB/s
+net_from_guest 5011 $DOM0_IP6 "$(sha256sum $PAT.6 | cut -d' ' -f1)"
+tb_metric tcp6_from_guest_MiBps "$(tb_calc "$MIB6 * 1000 / $NET_MS")" MiB/s
+rm -f $PAT.6
+blk_cmd $G 60 stats
+tx_gso6=$(( $(tb_field tx_gso6) - tx_gso6 ))
+rx_gso6=$(( $(tb_field rx_gso6) - rx_gso6 ))
+tx_csum6=$(( $(tb_field tx_csum6) - tx_csum6 ))
+tb_log "IPv6: TCPv6 GSO packets sent $tx_gso6, received $rx_gso6; IPv6 packets sent with checksum offload $tx_csum6"
+[ "$tx_gso6" -gt 0 ] || tb_fail "no TSO6 packet (GSO type TCPv6) crossed the tx ring while the guest sent $MIB6 MiB over IPv6"
+[ "$rx_gso6" -gt 0 ] || tb_fail "no GSO TCPv6 packet crossed the rx ring while dom0 sent $MIB6 MiB over IPv6"
+[ "$tx_csum6" -gt 0 ] || tb_fail "no IPv6 packet was sent with checksum offload"
+tb_metric tx_gso6_packets "$tx_gso6" packets
+tb_metric rx_gso6_packets "$rx_gso6" packets
+
+tb_step reconnect-untrusted
+# The back end goes away and comes back while eth0 is up with its
+# addresses (what a back end restart looks like to the front end): dom0
+# writes the back end's state Closing; the front end answers Closed, and so
+# does the back end; dom0 writes InitWait, the front end sets up again.
+# Before that, dom0 marks the device untrusted (trusted=0 in its xenstore
+# directory, read at each connection): everything sent after the
+# reconnection must be bounced. The announcement after the reconnection
+# must reach dom0: a stale neighbour entry with a wrong MAC for the
+# guest's IPv4 address (only a gratuitous ARP from the guest corrects it
+# while nobody sends to the guest), and the neighbour advertisements that
+# xenbr0 counts.
+fe=/local/domain/$id/device/vif/0
+be=/local/domain/0/backend/vif/$id/0
+gmac=$(xenstore-read $fe/mac) || tb_fail "no $fe/mac"
+blk_cmd $G 60 stats
+notify0=$(tb_field notify) txpk0=$(tb_field tx_pk) bounced0=$(tb_field bounced)
+ip neigh replace $GIP lladdr 02:00:00:00:de:ad dev xenbr0 nud stale ||
+	tb_fail "cannot plant a stale neighbour entry for $GIP"
+na0=$(net_na_in)
+xenstore-write $fe/trusted 0
+xenstore-write $be/state 5
+net_wait_xs $fe/state 6 30
+net_wait_xs $be/state 6 30
+xenstore-write $be/state 2
+net_wait_xs $be/state 4 30
+blk_cmd $G 60 reconnected 30 "$notify0"
+[ "$(tb_field bounce)" = 1 ] || tb_fail "eth0 reconnected with bounce=$(tb_field bounce) after dom0 wrote $fe/trusted = 0"
+for i in $(seq 50); do
+	neigh=$(ip neigh show $GIP dev xenbr0)
+	[[ $neigh == *"lladdr $gmac "* ]] && [ "$(net_na_in)" -gt "$na0" ] && break
+	sleep 0.2
+done
+tb_log "after the reconnection: dom0's neighbour entry '$neigh', neighbour advertisements $na0 -> $(net_na_in), the front end's announcements $notify0 -> $(tb_field notify)"
+[[ $neigh == *"lladdr $gmac "* ]] ||
+	tb_fail "no gratuitous ARP from the guest reached dom0 within 10 s of the reconnection: dom0's entry for $GIP is '$neigh', the guest's MAC $gmac (the front end counts $(tb_field notify) announcements, $notify0 before)"
+[ "$(net_na_in)" -gt "$na0" ] ||
+	tb_fail "no unsolicited neighbour advertisement from the guest reached xenbr0 within 10 s of the reconnection"
+head -c $((MIB_UNTRUSTED << 20)) $PAT > $PAT.u
+net_to_guest $PAT.u $GIP 5022
+net_from_guest 5021 10.0.0.1 "$(sha256sum $PAT.u | cut -d' ' -f1)"
+rm -f $PAT.u
+blk_cmd $G 60 stats
+txpk=$(( $(tb_field tx_pk) - txpk0 ))
+bounced=$(( $(tb_field bounced) - bounced0 ))
+tb_log "untrusted back end: $bounced of $txpk packets sent bounced"
+[ "$txpk" -gt 0 ] && [ "$bounced" = "$txpk" ] ||
+	tb_fail "with trusted=0, $bounced of the $txpk packets sent were bounced, want all"
+tb_metric untrusted_bounced_packets "$bounced" packets
 
 tb_step queues
 blk_cmd $G 30 echo 5005
@@ -163,14 +276,22 @@ done
 ip link show "$vif" > /dev/null 2>&1 && tb_fail "$vif still exists 20 s after the detach"
 
 tb_step hot-plug
+# The new device connects with the module parameter trusted=N (and no
+# trusted key): it must bounce what it sends.
+blk_cmd $G 30 trust N
 timeout 90 xl network-attach $G type=vif mac=00:16:3e:00:00:01 bridge=xenbr0 > "$TB/attach.log" 2>&1 ||
 	tb_fail "xl network-attach failed: $(tail -n 3 "$TB/attach.log" | tr '\n' ' ')"
 blk_cmd $G 90 up 60
 [ "$(tb_field queues)" = 2 ] || tb_fail "the re-attached eth0 has $(tb_field queues) queue(s)"
+[ "$(tb_field bounce)" = 1 ] || tb_fail "the re-attached eth0 has bounce=$(tb_field bounce) with xpv_netfront.trusted=N"
 blk_cmd $G 60 ping 10
 out=$(ping -c 10 -i 0.2 -W 3 $GIP 2>&1)
 echo "$out" | grep -q '10 packets transmitted, 10 packets received' ||
 	tb_fail "dom0 -> guest ping after re-attach: $(echo "$out" | grep 'packets transmitted')"
+blk_cmd $G 60 stats
+[ "$(tb_field tx_pk)" -gt 0 ] && [ "$(tb_field bounced)" = "$(tb_field tx_pk)" ] ||
+	tb_fail "with xpv_netfront.trusted=N, $(tb_field bounced) of the $(tb_field tx_pk) packets sent were bounced, want all"
+blk_cmd $G 30 trust Y
 
 tb_step kernel-log
 blk_cmd $G 30 dmesg

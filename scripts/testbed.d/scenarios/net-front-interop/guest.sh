@@ -16,12 +16,23 @@
 #   recv PORT             a listener for one TCP connection, its data to
 #                         /tmp/net.rx (background); pid=
 #   recv-wait WAIT_S      the listener got EOF within WAIT_S; bytes= sha=
-#   send PORT             /tmp/net.rx to dom0's PORT over TCP; bytes= ms=
+#   send PORT [HOST]      /tmp/net.rx to PORT of HOST (dom0) over TCP;
+#                         bytes= ms=
+#   ip6 ADDR/LEN          ADDR added to eth0 without duplicate address
+#                         detection (usable at once); ip6=
 #   echo PORT             a persistent TCP echo server on PORT (background)
 #   stats                 the driver's counters: per queue q<N>tx= q<N>rx=,
-#                         sums tx_gso= tx_csum= rx_gso= rx_csum= rx_drop=
-#                         tx_drop= tx_err= bounced=; udp_in= udp_noport=
-#                         (/proc/net/snmp); each queue's line as XPV-INFO
+#                         sums tx_pk= tx_gso= tx_gso6= tx_csum= tx_csum6=
+#                         rx_gso= rx_gso6= rx_csum= rx_drop= tx_drop= tx_err=
+#                         bounced=; udp_in= udp_noport= (/proc/net/snmp);
+#                         the first stats line's fields (bounce= notify=
+#                         ...); each queue's line as XPV-INFO
+#   reconnected WAIT_S N  after a reconnection of the device (dom0 drives
+#                         it), within WAIT_S: the carrier is up and the
+#                         driver has announced the device more than N times
+#                         (notify=); the first stats line as fields
+#   trust Y|N             the module parameter trusted (read at each
+#                         connection); trusted=
 #   load PORT             send /tmp/net.rx to dom0's PORT again and again,
 #                         and ping dom0 as fast as it answers (background)
 #   load-stop             stop the load; pings= (replies seen)
@@ -97,15 +108,43 @@ net_recv_wait() {
 }
 
 net_send() {
-	local t0 i=0
+	local t0 i=0 host=${2:-$XPV_PEER}
 	t0=$(now_ms)
-	until nc "$XPV_PEER" "$1" < /tmp/net.rx 2> /tmp/net.tx.err; do
+	until nc "$host" "$1" < /tmp/net.rx 2> /tmp/net.tx.err; do
 		i=$((i + 1))
-		[ $i -lt 10 ] || fail "nc to $XPV_PEER:$1 failed: $(cat /tmp/net.tx.err)"
+		[ $i -lt 10 ] || fail "nc to $host:$1 failed: $(cat /tmp/net.tx.err)"
 		sleep 1
 		t0=$(now_ms)
 	done
 	nok "bytes=$(stat -c %s /tmp/net.rx) ms=$(( $(now_ms) - t0 ))"
+}
+
+net_ip6() {
+	echo 0 > /proc/sys/net/ipv6/conf/all/accept_dad
+	echo 0 > "/proc/sys/net/ipv6/conf/$NETDEV/accept_dad"
+	ip -6 addr add "$1" dev "$NETDEV" || fail "cannot add $1 to $NETDEV"
+	nok "ip6=$(ip -6 addr show dev "$NETDEV" | sed -n 's/.*inet6 \([0-9a-f:]*\/[0-9]*\) scope global.*/\1/p' | head -n 1)"
+}
+
+net_reconnected() {
+	local i=0 n
+	while :; do
+		n=$(net_first_line | sed -n 's/.* notify=\([0-9]*\).*/\1/p')
+		[ "$(cat "/sys/class/net/$NETDEV/carrier" 2>/dev/null)" = 1 ] &&
+			[ "${n:-0}" -gt "$2" ] && break
+		i=$((i + 1))
+		[ $i -le $(($1 * 5)) ] ||
+			fail "after $1 s: carrier $(cat "/sys/class/net/$NETDEV/carrier" 2>/dev/null), $n announcements (want more than $2)"
+		sleep 0.2
+	done
+	say "$(dmesg | grep -F "$NETDEV: " | tail -n 1)"
+	nok "$(net_first_line)"
+}
+
+net_trust() {
+	echo "$1" > /sys/module/xpv_netfront/parameters/trusted ||
+		fail "cannot set xpv_netfront.trusted=$1"
+	nok "trusted=$(cat /sys/module/xpv_netfront/parameters/trusted)"
 }
 
 net_echo() {
@@ -131,11 +170,13 @@ net_stats() {
 	done < "$NET_STATS"
 	nok "$f $(awk '
 		/^q[0-9]/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2] } }
-		END { printf "tx_gso=%d tx_csum=%d rx_gso=%d rx_csum=%d rx_drop=%d tx_drop=%d tx_err=%d bounced=%d",
-			s["tx_gso"], s["tx_csum"], s["rx_gso"], s["rx_csum_ok"], s["rx_dropped"],
+		END { printf "tx_pk=%d tx_gso=%d tx_gso6=%d tx_csum=%d tx_csum6=%d rx_gso=%d rx_gso6=%d rx_csum=%d rx_drop=%d tx_drop=%d tx_err=%d bounced=%d",
+			s["tx_packets"], s["tx_gso"], s["tx_gso6"], s["tx_csum"], s["tx_csum6"],
+			s["rx_gso"], s["rx_gso6"], s["rx_csum_ok"], s["rx_dropped"],
 			s["tx_dropped"], s["tx_errors"], s["tx_bounced"] }' "$NET_STATS")" \
 		"$(awk '/^Udp:/ { n++; if (n == 1) for (i = 2; i <= NF; i++) h[i] = $i; else for (i = 2; i <= NF; i++) v[h[i]] = $i }
-			END { printf "udp_in=%d udp_noport=%d", v["InDatagrams"], v["NoPorts"] }' /proc/net/snmp)"
+			END { printf "udp_in=%d udp_noport=%d", v["InDatagrams"], v["NoPorts"] }' /proc/net/snmp)" \
+		"$(net_first_line)"
 }
 
 net_load() {
@@ -198,6 +239,9 @@ while :; do
 	recv-wait) net_recv_wait "$@" ;;
 	send) net_send "$@" ;;
 	echo) net_echo "$@" ;;
+	ip6) net_ip6 "$@" ;;
+	reconnected) net_reconnected "$@" ;;
+	trust) net_trust "$@" ;;
 	stats) net_stats ;;
 	load) net_load "$@" ;;
 	load-stop) net_load_stop ;;
