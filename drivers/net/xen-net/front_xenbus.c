@@ -12,7 +12,8 @@
  *                          the rings, channels and our features, switch to
  *                          Connected (a netif back end connects when the
  *                          front end is Connected)
- *   back end Connected  -> carrier on, gratuitous ARP / unsolicited NA
+ *   back end Connected  -> carrier on; once the stack has taken it, a
+ *                          gratuitous ARP / unsolicited NA (device up)
  *   back end Closing, Closed or gone, or a broken queue
  *                       -> carrier off, stop the queues, revoke and free
  *                          everything, switch to Closed
@@ -26,6 +27,7 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <net/sch_generic.h>
 #include <net/tcp.h>
 #include <xpv/events.h>
 #include <xpv/grant.h>
@@ -42,6 +44,10 @@ static bool trusted = true;
 module_param(trusted, bool, 0644);
 MODULE_PARM_DESC(trusted,
 		 "Trust back ends with the guest's packet pages. N (or a device's xenstore key trusted=0) copies every transmitted packet into pages zeroed beyond the data and zeroes receive pages, so no page holding anything else is granted. Read at each connection (default Y)");
+
+/* How often, and how long, the announcement waits for the link watch. */
+#define NETFRONT_NOTIFY_POLL_MS	20
+#define NETFRONT_NOTIFY_TRIES	100
 
 static bool split_event_channels = true;
 module_param(split_event_channels, bool, 0644);
@@ -422,6 +428,40 @@ out_destroy:
 	return err;
 }
 
+/*
+ * Announce a device that is up (gratuitous ARP, unsolicited neighbour
+ * advertisement) once the stack has taken its new carrier: until the link
+ * watch has run, its tx queues hold the noop qdisc that carrier-off put
+ * there, which drops whatever is sent.
+ */
+static void netfront_notify_work(struct work_struct *work)
+{
+	struct xpv_netfront_info *info =
+		container_of(to_delayed_work(work), struct xpv_netfront_info,
+			     notify_work);
+	struct net_device *nd = info->netdev;
+	bool again = false;
+
+	rtnl_lock();
+	if (netif_running(nd) && netif_carrier_ok(nd)) {
+		if (!qdisc_tx_changing(nd)) {
+			__netdev_notify_peers(nd);
+			WRITE_ONCE(info->peer_notifies,
+				   info->peer_notifies + 1);
+		} else if (info->notify_tries) {
+			info->notify_tries--;
+			again = true;
+		} else {
+			netdev_warn(nd, "link not up in the stack %u ms after the carrier: not announced\n",
+				    NETFRONT_NOTIFY_POLL_MS * NETFRONT_NOTIFY_TRIES);
+		}
+	}
+	rtnl_unlock();
+	if (again)
+		schedule_delayed_work(&info->notify_work,
+				      msecs_to_jiffies(NETFRONT_NOTIFY_POLL_MS));
+}
+
 /* Both ends Connected: the link is up. */
 static void netfront_link_up(struct xpv_netfront_info *info)
 {
@@ -429,15 +469,13 @@ static void netfront_link_up(struct xpv_netfront_info *info)
 	    netif_carrier_ok(info->netdev))
 		return;
 	netif_carrier_on(info->netdev);
-	/* Gratuitous ARP and unsolicited neighbour advertisement. */
-	rtnl_lock();
-	__netdev_notify_peers(info->netdev);
-	WRITE_ONCE(info->peer_notifies, info->peer_notifies + 1);
-	rtnl_unlock();
+	info->notify_tries = NETFRONT_NOTIFY_TRIES;
+	mod_delayed_work(system_wq, &info->notify_work, 0);
 }
 
 static void netfront_teardown(struct xpv_netfront_info *info)
 {
+	cancel_delayed_work_sync(&info->notify_work);
 	netif_carrier_off(info->netdev);
 	info->connected = false;
 	if (info->queues)
@@ -565,6 +603,7 @@ static int netfront_probe(struct xpv_xenbus_device *dev,
 	info->max_queues = nq;
 	mutex_init(&info->mutex);
 	INIT_WORK(&info->fatal_work, netfront_fatal_work);
+	INIT_DELAYED_WORK(&info->notify_work, netfront_notify_work);
 	info->qstats = kcalloc(nq, sizeof(*info->qstats), GFP_KERNEL);
 	if (!info->qstats) {
 		err = -ENOMEM;
