@@ -428,8 +428,7 @@ out_destroy:
 	return err;
 }
 
-/*
- * Announce a device that is up (gratuitous ARP, unsolicited neighbour
+/* Announce a device that is up (gratuitous ARP, unsolicited neighbour
  * advertisement) once the stack has taken its new carrier: until the link
  * watch has run, its tx queues hold the noop qdisc that carrier-off put
  * there, which drops whatever is sent.
