@@ -119,6 +119,11 @@ for g in $guests; do
 	tb_cmd_ready $g 240
 	tb_cmd $g 120 net
 	tb_log "$g: $TB_LINE"
+	# One unrecorded short run per guest: the first transfer after boot
+	# (ARP, TCP slow start, page cache of iperf3 itself) was 10-40x below
+	# every later one in the run of 2026-12-07 15:19 (docs/bench.md).
+	tb_step "$g: warm-up"
+	tb_cmd $g 90 iperf tcp-tx 2
 done
 
 for r in $(seq "$ROUNDS"); do
