@@ -294,7 +294,7 @@ else
 	xenstore-exists "/local/domain/0/backend/vbd/$domid/51712" 2> /dev/null &&
 		tb_fail "the stock back end still serves bench-front's xvda 60 s after block-detach"
 	tb_step "xpv: swap the back end"
-	tb_use_xpv_blkback
+	tb_use_xpv_back blk
 	attach xpv
 	for k in $(seq "$rounds"); do
 		for job in $JOBS; do
