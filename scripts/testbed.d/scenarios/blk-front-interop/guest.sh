@@ -391,12 +391,8 @@ cmd_klog() {
 	cmd_ok "lines=${1:-30}"
 }
 
-cmd_dmesg() {
-	local bad
-	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|ring disabled|general protection' | head -n 3)
-	[ -z "$bad" ] || fail "kernel log: $(echo "$bad" | tr '\n' ' ')"
-	cmd_ok "clean=1"
-}
+# dmesg: cmd_dmesg (guest/lib.sh), also failing on this driver's complaint.
+CMD_DMESG_BAD='ring disabled'
 
 cmd_sum() { cmd_rd_at "$@"; }
 

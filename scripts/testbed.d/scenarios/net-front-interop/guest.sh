@@ -166,11 +166,7 @@ cmd_gone() {
 	cmd_ok "ms=$(( $(now_ms) - t0 ))"
 }
 
-cmd_dmesg() {
-	local bad
-	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|queue disabled|general protection' | head -n 3)
-	[ -z "$bad" ] || fail "kernel log: $(echo "$bad" | tr '\n' ' ')"
-	cmd_ok "clean=1"
-}
+# dmesg: cmd_dmesg (guest/lib.sh), also failing on this driver's complaint.
+CMD_DMESG_BAD='queue disabled'
 
 cmd_serve
