@@ -7,7 +7,23 @@ A ratio compares two pairs' medians. It is significant only when the gain
 |ratio - 1| is larger than the spread (max - min) / median of either
 pair's samples: a spread wider than the gain is printed as not significant.
 """
+import json
+import os
 import re
+import time
+
+
+def load(path, name):
+    """(metrics, stamp) of a results JSON (metric name -> value, the file's
+    time as text), or None after printing why there are no figures."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"{name}: no figures ({path}: {e})")
+        return None
+    m = {k: v["value"] for k, v in data.get("metrics", {}).items()}
+    return m, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
 
 
 def summary(values):

@@ -5,10 +5,8 @@ per fio job one row per pair (median speed with the samples' min-max, then
 the work per I/O, medians), then the ratios of medians, each marked
 "not significant" when either pair's spread is wider than the gain
 (tools/benchstats.py, the rule bench-net's table prints too)."""
-import json
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 import benchstats  # noqa: E402
@@ -31,14 +29,10 @@ COUNTS = [("reqs_per_io", "req/IO", "{:.2f}"), ("guest_notif_per_io", "g-irq/IO"
 
 
 def main(path):
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except (OSError, ValueError) as e:
-        print(f"bench-blk: no figures ({path}: {e})")
+    loaded = benchstats.load(path, "bench-blk")
+    if loaded is None:
         return 1
-    m = {k: v["value"] for k, v in data.get("metrics", {}).items()}
-    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+    m, stamp = loaded
     print(f"bench-blk ({path}, {stamp}); fio in 2-vCPU PVH guests, null_blk in dom0, "
           "Xen 4.17 under QEMU TCG")
     print("pairs: Debian stock = Debian's kernel + its xen-blkfront; ref = the reference kernel "

@@ -5,12 +5,10 @@
 the medians, each marked "n.s." when either pair's spread is wider than the
 gain: tools/benchstats.py, the rule bench-blk's table prints too) and plot
 the medians with their ranges into build/results/bench-net.png (gnuplot)."""
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 import benchstats  # noqa: E402
@@ -65,14 +63,10 @@ def plot(m, have, png):
 
 
 def main(path):
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except (OSError, ValueError) as e:
-        print(f"bench-net: no figures ({path}: {e})")
+    loaded = benchstats.load(path, "bench-net")
+    if loaded is None:
         return 1
-    m = {k: v["value"] for k, v in data.get("metrics", {}).items()}
-    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+    m, stamp = loaded
     print(f"bench-net ({path}, {stamp}); iperf3 between a 2-vCPU PVH guest and dom0 "
           "over xenbr0, Xen 4.17 under QEMU TCG")
     print("pairs: stock = stock netfront + stock netback; our front = xpv-netfront + "
