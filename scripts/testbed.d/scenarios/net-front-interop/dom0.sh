@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # net-front-interop, dom0 side: our kernel's xpv-netfront against the stock
 # dom0's xen-netback (vif-bridge on xenbr0), 2 vCPUs. The guest runs
-# guest.sh (a command server, driven with blk-front-interop/blk-lib.bash);
+# guest.sh (a command server on cmd_serve, driven with tb_cmd);
 # every transfer is checked by sha256 on both ends, the offloads and the
 # queues by the front end's own counters.
 #
@@ -26,13 +26,13 @@ net_to_guest() {
 	local file=$1 host=$2 port=$3 t0 sum bytes
 	sum=$(sha256sum "$file" | cut -d' ' -f1)
 	bytes=$(stat -c %s "$file")
-	blk_cmd $G 30 recv "$port"
+	tb_cmd $G 30 recv "$port"
 	t0=$(tb_now)
 	if ! timeout 120 bash -c "cat $file > /dev/tcp/$host/$port"; then
-		blk_cmd $G 30 stats
+		tb_cmd $G 30 stats
 		tb_fail "sending $bytes bytes to the guest's $host:$port failed (the guest's counters: $TB_LINE)"
 	fi
-	blk_cmd $G 120 recv-wait 90
+	tb_cmd $G 120 recv-wait 90
 	[ "$(tb_field bytes)" = "$bytes" ] || tb_fail "the guest received $(tb_field bytes) bytes on $host:$port, dom0 sent $bytes"
 	[ "$(tb_field sha)" = "$sum" ] || tb_fail "the guest received sha256 $(tb_field sha) on $host:$port, dom0 sent $sum"
 	NET_SECS=$(tb_calc "$(tb_now) - $t0")
@@ -45,7 +45,7 @@ net_from_guest() {
 	local port=$1 host=$2 sum=$3 ncpid got i
 	nc -l -p "$port" > /tmp/net-back.bin < <(sleep 600) &
 	ncpid=$!
-	blk_cmd $G 180 send "$port" "$host"
+	tb_cmd $G 180 send "$port" "$host"
 	NET_MS=$(tb_field ms)
 	for i in $(seq 100); do
 		kill -0 $ncpid 2>/dev/null || break
@@ -81,12 +81,12 @@ tb_step create
 tb_guest_create $G --kernel xpv --vcpus 2 --memory 320 --vif --script net-front-interop/guest.sh
 tb_step guest-boot
 tb_wait_console $G 'XPV-GUEST-INIT' 180
-blk_ready $G 60
+tb_cmd_ready $G 60
 id=$(tb_domid $G)
 vif=vif$id.0
 
 tb_step link-up
-blk_cmd $G 60 up 30
+tb_cmd $G 60 up 30
 [ "$(tb_field driver)" = xpv-vif ] || tb_fail "eth0 is driven by '$(tb_field driver)', not xpv-vif"
 [ "$(tb_field queues)" = 2 ] || tb_fail "eth0 has $(tb_field queues) queue(s) with 2 vCPUs and netback's multi-queue-max-queues, want 2"
 [ "$(tb_field split)" = 1 ] || tb_fail "netback offers split event channels; eth0 uses split=$(tb_field split)"
@@ -104,14 +104,14 @@ done
 ip link show "$vif" > /dev/null 2>&1 || tb_fail "no $vif in dom0"
 
 tb_step ping
-blk_cmd $G 60 ping 20
+tb_cmd $G 60 ping 20
 tb_metric ping_avg_ms "$(tb_field avg_ms)" ms
 out=$(ping -c 20 -i 0.2 -W 3 $GIP 2>&1)
 echo "$out" | grep -q '20 packets transmitted, 20 packets received' ||
 	tb_fail "dom0 -> guest ping: $(echo "$out" | grep 'packets transmitted')"
 
 tb_step tcp-to-guest
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 tx_gso0=$(tb_field tx_gso) rx_gso0=$(tb_field rx_gso)
 net_to_guest $PAT $GIP 5002
 tb_metric tcp_to_guest_MiBps "$(tb_calc "$MIB / $NET_SECS")" MiB/s
@@ -121,7 +121,7 @@ net_from_guest 5001 10.0.0.1 "$psum"
 tb_metric tcp_from_guest_MiBps "$(tb_calc "$MIB * 1000 / $NET_MS")" MiB/s
 
 tb_step offloads
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 tx_gso=$(( $(tb_field tx_gso) - tx_gso0 ))
 rx_gso=$(( $(tb_field rx_gso) - rx_gso0 ))
 tb_log "GSO packets across the rings during the transfers: sent $tx_gso, received $rx_gso; csum offloaded $(tb_field tx_csum)"
@@ -136,8 +136,8 @@ tb_step ipv6
 # TCP over IPv6 (ULA addresses, no duplicate address detection) each way:
 # TSO6 and IPv6 checksum offload must cross the rings, counted by type.
 ip -6 addr add $DOM0_IP6/64 dev xenbr0 nodad || tb_fail "cannot add $DOM0_IP6 to xenbr0"
-blk_cmd $G 30 ip6 $GIP6/64
-blk_cmd $G 60 stats
+tb_cmd $G 30 ip6 $GIP6/64
+tb_cmd $G 60 stats
 tx_gso6=$(tb_field tx_gso6) rx_gso6=$(tb_field rx_gso6) tx_csum6=$(tb_field tx_csum6)
 head -c $((MIB6 << 20)) $PAT > $PAT.6
 net_to_guest $PAT.6 $GIP6 5012
@@ -145,7 +145,7 @@ tb_metric tcp6_to_guest_MiBps "$(tb_calc "$MIB6 / $NET_SECS")" MiB/s
 net_from_guest 5011 $DOM0_IP6 "$(sha256sum $PAT.6 | cut -d' ' -f1)"
 tb_metric tcp6_from_guest_MiBps "$(tb_calc "$MIB6 * 1000 / $NET_MS")" MiB/s
 rm -f $PAT.6
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 tx_gso6=$(( $(tb_field tx_gso6) - tx_gso6 ))
 rx_gso6=$(( $(tb_field rx_gso6) - rx_gso6 ))
 tx_csum6=$(( $(tb_field tx_csum6) - tx_csum6 ))
@@ -171,7 +171,7 @@ tb_step reconnect-untrusted
 fe=/local/domain/$id/device/vif/0
 be=/local/domain/0/backend/vif/$id/0
 gmac=$(xenstore-read $fe/mac) || tb_fail "no $fe/mac"
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 notify0=$(tb_field notify) txpk0=$(tb_field tx_pk) bounced0=$(tb_field bounced)
 ip neigh replace $GIP lladdr 02:00:00:00:de:ad dev xenbr0 nud stale ||
 	tb_fail "cannot plant a stale neighbour entry for $GIP"
@@ -182,7 +182,7 @@ net_wait_xs $fe/state 6 30
 net_wait_xs $be/state 6 30
 xenstore-write $be/state 2
 net_wait_xs $be/state 4 30
-blk_cmd $G 60 reconnected 30 "$notify0"
+tb_cmd $G 60 reconnected 30 "$notify0"
 [ "$(tb_field bounce)" = 1 ] || tb_fail "eth0 reconnected with bounce=$(tb_field bounce) after dom0 wrote $fe/trusted = 0"
 for i in $(seq 50); do
 	neigh=$(ip neigh show $GIP dev xenbr0)
@@ -198,7 +198,7 @@ head -c $((MIB_UNTRUSTED << 20)) $PAT > $PAT.u
 net_to_guest $PAT.u $GIP 5022
 net_from_guest 5021 10.0.0.1 "$(sha256sum $PAT.u | cut -d' ' -f1)"
 rm -f $PAT.u
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 txpk=$(( $(tb_field tx_pk) - txpk0 ))
 bounced=$(( $(tb_field bounced) - bounced0 ))
 tb_log "untrusted back end: $bounced of $txpk packets sent bounced"
@@ -207,7 +207,7 @@ tb_log "untrusted back end: $bounced of $txpk packets sent bounced"
 tb_metric untrusted_bounced_packets "$bounced" packets
 
 tb_step queues
-blk_cmd $G 30 echo 5005
+tb_cmd $G 30 echo 5005
 for i in $(seq $FLOWS); do
 	exec 3<> "/dev/tcp/$GIP/5005" || tb_fail "connection $i to the guest's echo server failed"
 	echo "flow $i" >&3
@@ -215,7 +215,7 @@ for i in $(seq $FLOWS); do
 	exec 3>&-
 	[ "$line" = "flow $i" ] || tb_fail "connection $i echoed '$line'"
 done
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 for q in 0 1; do
 	[ "$(tb_field q${q}tx)" -gt 0 ] && [ "$(tb_field q${q}rx)" -gt 0 ] ||
 		tb_fail "queue $q carried no traffic: tx $(tb_field q${q}tx), rx $(tb_field q${q}rx) packets"
@@ -237,7 +237,7 @@ done
 exec 3>&-
 ms=$(tb_calc "($(tb_now) - $t0) * 1000")
 sleep 2
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 got=$(( $(tb_field udp_in) + $(tb_field udp_noport) - u0 ))
 tb_log "UDP burst: $sent of $UDP_N datagrams of 1000 bytes sent in $ms ms, $got reached the guest's UDP layer, loss $(tb_calc "100 * ($sent - $got) / $sent") %"
 [ "$sent" -gt $((UDP_N / 2)) ] || tb_fail "only $sent of $UDP_N datagrams could be sent"
@@ -247,26 +247,26 @@ tb_metric udp_loss_pct "$(tb_calc "100 * ($sent - $got) / $sent")" %
 
 tb_step jumbo
 ip link set "$vif" mtu 9000 && ip link set xenbr0 mtu 9000 || tb_fail "cannot set MTU 9000 on $vif and xenbr0"
-blk_cmd $G 30 mtu 9000
+tb_cmd $G 30 mtu 9000
 [ "$(tb_field mtu)" = 9000 ] || tb_fail "eth0 MTU is $(tb_field mtu)"
-blk_cmd $G 60 ping 5 8000
+tb_cmd $G 60 ping 5 8000
 out=$(ping -c 5 -i 0.2 -W 3 -s 8000 $GIP 2>&1)
 echo "$out" | grep -q '5 packets transmitted, 5 packets received' ||
 	tb_fail "dom0 -> guest 8000-byte ping: $(echo "$out" | grep 'packets transmitted')"
-blk_cmd $G 30 mtu 1500
+tb_cmd $G 30 mtu 1500
 ip link set xenbr0 mtu 1500
 
 tb_step hot-unplug-load
 nc -ll -p 5006 -e /bin/cat > /dev/null 2>&1 &
 echopid=$!
-blk_cmd $G 30 load 5006
+tb_cmd $G 30 load 5006
 sleep 3
 t0=$(tb_now)
 timeout 90 xl network-detach $G 0 > "$TB/detach.log" 2>&1 ||
 	tb_fail "xl network-detach failed: $(tail -n 3 "$TB/detach.log" | tr '\n' ' ')"
 tb_metric detach_load_s "$(tb_calc "$(tb_now) - $t0")" s
-blk_cmd $G 60 gone 30
-blk_cmd $G 30 load-stop
+tb_cmd $G 60 gone 30
+tb_cmd $G 30 load-stop
 tb_log "pings answered during the load: $(tb_field pings)"
 kill $echopid 2>/dev/null
 for i in $(seq 100); do
@@ -278,23 +278,23 @@ ip link show "$vif" > /dev/null 2>&1 && tb_fail "$vif still exists 20 s after th
 tb_step hot-plug
 # The new device connects with the module parameter trusted=N (and no
 # trusted key): it must bounce what it sends.
-blk_cmd $G 30 trust N
+tb_cmd $G 30 trust N
 timeout 90 xl network-attach $G type=vif mac=00:16:3e:00:00:01 bridge=xenbr0 > "$TB/attach.log" 2>&1 ||
 	tb_fail "xl network-attach failed: $(tail -n 3 "$TB/attach.log" | tr '\n' ' ')"
-blk_cmd $G 90 up 60
+tb_cmd $G 90 up 60
 [ "$(tb_field queues)" = 2 ] || tb_fail "the re-attached eth0 has $(tb_field queues) queue(s)"
 [ "$(tb_field bounce)" = 1 ] || tb_fail "the re-attached eth0 has bounce=$(tb_field bounce) with xpv_netfront.trusted=N"
-blk_cmd $G 60 ping 10
+tb_cmd $G 60 ping 10
 out=$(ping -c 10 -i 0.2 -W 3 $GIP 2>&1)
 echo "$out" | grep -q '10 packets transmitted, 10 packets received' ||
 	tb_fail "dom0 -> guest ping after re-attach: $(echo "$out" | grep 'packets transmitted')"
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 [ "$(tb_field tx_pk)" -gt 0 ] && [ "$(tb_field bounced)" = "$(tb_field tx_pk)" ] ||
 	tb_fail "with xpv_netfront.trusted=N, $(tb_field bounced) of the $(tb_field tx_pk) packets sent were bounced, want all"
-blk_cmd $G 30 trust Y
+tb_cmd $G 30 trust Y
 
 tb_step kernel-log
-blk_cmd $G 30 dmesg
+tb_cmd $G 30 dmesg
 # net-xpv (this script with our back end) checks our back end's side here.
 if declare -F net_back_checks > /dev/null; then
 	tb_step back-end-counters
@@ -302,7 +302,7 @@ if declare -F net_back_checks > /dev/null; then
 fi
 
 tb_step shutdown
-blk_cmd $G 30 done
+tb_cmd $G 30 done
 xl shutdown $G || tb_fail "xl shutdown $G failed"
 TB_WATCH_DEATH=0 tb_wait_console $G 'XPV-SHUTDOWN poweroff' 30
 tb_wait_gone $G 60
