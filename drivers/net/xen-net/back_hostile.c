@@ -667,8 +667,8 @@ static void attack_rx_check(void)
 			report("rx-check", -ETIMEDOUT, "no rx response");
 			return;
 		}
-		msleep(10);
-		ms += 10;
+		msleep(20);
+		ms += 20;
 	}
 	for (;;) {
 		idx = nh.rx.r.rsp_cons;
