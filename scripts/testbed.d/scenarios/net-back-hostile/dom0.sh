@@ -290,12 +290,20 @@ fatal rx-prod-overflow 15 guest_rx_ring_broken
 tb_step rx-stall
 vif_create 20
 echo 0 > "$P/rx_reqs"
-echo 2000 > /sys/module/xpv_netback/parameters/rx_stall_timeout_ms
+echo 5000 > /sys/module/xpv_netback/parameters/rx_stall_timeout_ms
 echo 32768 > /sys/module/xpv_netback/parameters/rx_queue_bytes
 nh connect
 vif_ip
 tb_kmsg_mark rx-stall
+t0=$(tb_now)
 udp_burst 200 1000
+# Before the stall: the queue holds at most 32768 bytes and then stops the
+# stack's queue (the rest waits in dom0's qdisc), dropping at most the one
+# packet that found it full, as Linux's netback does.
+ds=$(ctr guest_rx_drop_stall) df=$(ctr guest_rx_drop_full)
+tb_log "200 datagrams sent in $(tb_calc "$(tb_now) - $t0") s; before the stall: dropped at queueing $df, at a stall $ds"
+[ "$ds" = 0 ] || tb_fail "the burst of 200 datagrams outlasted the 5 s stall timeout (took $(tb_calc "$(tb_now) - $t0") s)"
+[ "$df" -le 1 ] || tb_fail "$df of 200 datagrams dropped at queueing before any stall: the full queue did not stop the stack's queue"
 i=0
 until [ "$(ctr guest_rx_stalls)" -ge 1 ]; do
 	i=$((i + 1))
