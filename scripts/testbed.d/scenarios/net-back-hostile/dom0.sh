@@ -35,9 +35,10 @@ wait_be_state() {
 
 # vif_create ID: the nodes libxl and the vif hotplug script would write
 # (hotplug-status too: no script runs); our back end probes, registers
-# vif0.ID and waits in InitWait.
+# vif0.ID and waits in InitWait. The hostile front end plays this one.
 vif_create() {
 	vif_paths "$1"
+	echo "$1" > "$P/devid" || tb_fail "cannot set the hostile front end's devid"
 	xenstore-write "$FE/backend" "$BE" "$FE/backend-id" 0 "$FE/handle" "$1" \
 		"$FE/mac" $MAC "$FE/state" 1
 	xenstore-write "$BE/frontend" "$FE" "$BE/frontend-id" 0 "$BE/online" 1 \
