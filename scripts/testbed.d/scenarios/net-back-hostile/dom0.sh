@@ -24,14 +24,7 @@ vif_paths() {
 be_state() { xenstore-read "$BE/state" 2>/dev/null; }
 
 # wait_be_state STATE SECONDS
-wait_be_state() {
-	local i=0
-	while [ "$(be_state)" != "$1" ]; do
-		i=$((i + 1))
-		[ $i -lt $(($2 * 10)) ] || tb_fail "$V: back end state $(be_state), expected $1 within $2 s"
-		sleep 0.1
-	done
-}
+wait_be_state() { tb_xs_wait_value "$BE/state" "$1" "$2"; }
 
 # vif_create ID: the nodes libxl and the vif hotplug script would write
 # (hotplug-status too: no script runs); our back end probes, registers
