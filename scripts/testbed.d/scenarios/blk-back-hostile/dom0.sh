@@ -18,8 +18,6 @@ vbd_paths() {
 	ERR=/local/domain/0/error/backend/vbd/0/$1/error
 }
 
-be_state() { xenstore-read "$BE/state" 2>/dev/null; }
-
 # wait_be_state STATE SECONDS
 wait_be_state() { tb_xs_wait_value "$BE/state" "$1" "$2"; }
 

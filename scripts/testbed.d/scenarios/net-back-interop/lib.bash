@@ -99,8 +99,6 @@ NB_FE=/local/domain/0/device/vif/7
 NB_BE=/local/domain/0/backend/vif/0/7
 NB_ERR=/local/domain/0/error/backend/vif/0/7/error
 
-nb_be_state() { xenstore-read "$NB_BE/state" 2>/dev/null; }
-
 # nb_wait_be_state STATE SECONDS
 nb_wait_be_state() { tb_xs_wait_value "$NB_BE/state" "$1" "$2"; }
 
