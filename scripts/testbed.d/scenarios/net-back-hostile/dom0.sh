@@ -187,7 +187,7 @@ udp_burst() {
 
 tb_step load-backend
 tb_kmsg_mark net-back-hostile
-tb_use_xpv_netback
+tb_use_xpv_back net
 tb_load_xpv_modules xpv-netback-hostile
 # No IPv6 chatter on the vifs made from here on.
 echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 2>/dev/null || true
