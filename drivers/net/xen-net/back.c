@@ -907,6 +907,12 @@ static netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	spin_lock(&q->rx_lock);
 	if (!xpv_netif_rx_queue_admit(q->rx_bytes, skb->len, bound)) {
+		/* Full: stop the stack's queue (the next packets wait in its
+		 * qdisc) until the thread has taken half of the bytes out,
+		 * as when a packet fills the queue exactly.
+		 */
+		q->rx_stopped = true;
+		netif_tx_stop_queue(netdev_get_tx_queue(dev, qi));
 		spin_unlock(&q->rx_lock);
 		nb_inc(q, XPV_NETBACK_RX_DROP_FULL);
 		dev_kfree_skb_any(skb);

@@ -491,6 +491,18 @@ tb_xs_write() {
 	xenstore-write "/local/domain/$id/data/$2" "$3" || tb_fail "xenstore-write data/$2 for $1 failed"
 }
 
+# tb_xs_wait_value NODE VALUE SECONDS: poll a xenstore node (a back end's
+# "state" in the scenarios that drive a device from this shell) until it
+# holds VALUE; tb_fail after SECONDS with what it holds then.
+tb_xs_wait_value() {
+	local i=0
+	while [ "$(xenstore-read "$1" 2>/dev/null)" != "$2" ]; do
+		i=$((i + 1))
+		[ $i -lt $(($3 * 10)) ] || tb_fail "$1 is '$(xenstore-read "$1" 2>/dev/null)', expected $2 within $3 s"
+		sleep 0.1
+	done
+}
+
 # Our kernel logs its event-channel ABI ("xpv-evtchn: using the FIFO ABI,
 # ...") while its 0xE9 boot console still runs, so the line is on Xen's
 # console as "(dID) ...", which xl dmesg shows (hvc0 comes up later and does

@@ -18,17 +18,8 @@ vbd_paths() {
 	ERR=/local/domain/0/error/backend/vbd/0/$1/error
 }
 
-be_state() { xenstore-read "$BE/state" 2>/dev/null; }
-
 # wait_be_state STATE SECONDS
-wait_be_state() {
-	local i=0
-	while [ "$(be_state)" != "$1" ]; do
-		i=$((i + 1))
-		[ $i -lt $(($2 * 10)) ] || tb_fail "back end state $(be_state), expected $1 within $2 s"
-		sleep 0.1
-	done
-}
+wait_be_state() { tb_xs_wait_value "$BE/state" "$1" "$2"; }
 
 # vbd_create ID MODE: a 16 MiB loop device served by our back end to a
 # front end "in domain 0" (the nodes libxl and the hotplug script would

@@ -99,17 +99,8 @@ NB_FE=/local/domain/0/device/vif/7
 NB_BE=/local/domain/0/backend/vif/0/7
 NB_ERR=/local/domain/0/error/backend/vif/0/7/error
 
-nb_be_state() { xenstore-read "$NB_BE/state" 2>/dev/null; }
-
 # nb_wait_be_state STATE SECONDS
-nb_wait_be_state() {
-	local i=0
-	while [ "$(nb_be_state)" != "$1" ]; do
-		i=$((i + 1))
-		[ $i -lt $(($2 * 10)) ] || tb_fail "vif 0/7: back end state '$(nb_be_state)', expected $1 within $2 s"
-		sleep 0.1
-	done
-}
+nb_wait_be_state() { tb_xs_wait_value "$NB_BE/state" "$1" "$2"; }
 
 # nb_refused WHAT KEY=VALUE...: the front end writes its keys and
 # Connected; the back end must answer with an error node and Closing, then
