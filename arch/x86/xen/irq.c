@@ -222,6 +222,58 @@ static void __init xpv_init_IRQ(void)
 		       rc);
 }
 
+/**
+ * xpv_irq_resume() - event delivery of the calling CPU after a suspend
+ * @cancelled: the suspend was cancelled: Xen kept everything
+ *
+ * A restored domain is a new one: its vCPUs use their shared_info slots
+ * until they register a vcpu_info again, and it has no upcall vector or
+ * callback.  The calling CPU (the only one online) registers everything
+ * again; the offline CPUs are taken down in Xen and forget their
+ * vcpu_info, so that their next bring-up (xpv_cpu_prepare()) registers it.
+ * Interrupts off.
+ */
+void xpv_irq_resume(bool cancelled)
+{
+	unsigned int this = smp_processor_id(), cpu;
+	u64 via;
+	int rc;
+
+	if (cancelled)
+		return;
+	for_each_possible_cpu(cpu) {
+		per_cpu(xpv_vcpu_info, cpu) = NULL;
+		if (cpu == this || !per_cpu(xpv_vcpu_nr, cpu))
+			continue;
+		/*
+		 * Xen restored the offline vCPUs as running (halted in
+		 * play_dead), and registers a vcpu_info only for the caller or
+		 * a vCPU that is down: take them down; their bring-up
+		 * (INIT/SIPI) starts them afresh.
+		 */
+		xpv_vcpu_op(VCPUOP_down, per_cpu(xpv_vcpu_nr, cpu), NULL);
+	}
+	/* Until it is registered again, the slot in the new shared_info. */
+	per_cpu(xpv_vcpu_info, this) =
+		&xpv_shared_info->vcpu_info[xpv_vcpu_id(this)];
+	rc = xpv_register_vcpu_info(this);
+	if (rc)
+		pr_err("vCPU %u: no vcpu_info after resume (%d)\n",
+		       xpv_vcpu_id(this), rc);
+	rc = xpv_set_upcall_vector(this);
+	if (rc)
+		pr_err("vCPU %u: upcall vector refused after resume (%d)\n",
+		       xpv_vcpu_id(this), rc);
+	if (xpv_percpu_upcall)
+		via = 1;
+	else
+		via = ((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
+		      HYPERVISOR_CALLBACK_VECTOR;
+	rc = xpv_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, via);
+	if (rc)
+		pr_err("callback not set after resume (%d): no events\n", rc);
+}
+
 void __init xpv_irq_init_platform(void)
 {
 	/* Until init_IRQ the boot vCPU uses its slot in shared_info. */

@@ -159,6 +159,9 @@ struct xpv_blkfront_ring {
  * @close_work: finishes the close once the rings are idle, or at
  *	@close_deadline
  * @close_deadline: jiffies after which what is still in flight fails
+ * @resuming: restored in a new domain: the disk and its queue (stopped)
+ *	stay, the rings are built again and the queue restarts on Connected
+ * @replayed: requests requeued by the last resume
  */
 struct xpv_blkfront_info {
 	struct xpv_xenbus_device *xbdev;
@@ -188,6 +191,8 @@ struct xpv_blkfront_info {
 	bool closing;
 	struct delayed_work close_work;
 	unsigned long close_deadline;
+	bool resuming;
+	unsigned int replayed;
 };
 
 /* front.c: data plane */
@@ -195,6 +200,7 @@ irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id);
 int xpv_blkfront_add_disk(struct xpv_blkfront_info *info);
 void xpv_blkfront_del_disk(struct xpv_blkfront_info *info);
 void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring);
+unsigned int xpv_blkfront_requeue_inflight(struct xpv_blkfront_ring *ring);
 bool xpv_blkfront_ring_idle(struct xpv_blkfront_ring *ring);
 int xpv_blkfront_disk_name(int index, char *buf, size_t size);
 int xpv_blkfront_ring_state(struct xpv_blkfront_ring *ring, char *buf,

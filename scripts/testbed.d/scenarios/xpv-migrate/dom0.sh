@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# xpv-migrate, dom0 side: a 2-vCPU guest of our kernel with one disk (stock
+# blkback) runs fio with verification (guest.sh) through three rounds:
+#   1 checkpoint  xl save -c: the guest suspends, the toolstack saves it and
+#                 resumes it in place (the suspend hypercall returns 1);
+#   2 restore     xl save, the domain is gone, xl restore builds a new one
+#                 from the image (the hypercall returns 0 in a new domain);
+#   3 migrate     xl migrate to localhost, through a stand-in for ssh.
+# After each: the guest answers through xenstore once a fio run completed
+# after the round (I/O went on), with its wall clock against dom0's; its
+# uptime went on (not a reboot). At the end: no fio error, no I/O error,
+# the reference pattern read back by the guest and in the backing file
+# equal to what was written, orderly shutdown, framework clean check.
+G=mig
+SAVE=/tmp/$G.save
+TB_SUSPEND_S=0
+
+# round N KIND: suspend the guest one way, then wait for its answer.
+round() {
+	local n=$1 kind=$2 t0 dt id v i up
+	tb_step "$kind"
+	# Let fio get going on a run, so requests are in flight.
+	sleep 2
+	t0=$(tb_now)
+	case $kind in
+	checkpoint)
+		timeout 180 xl save -c "$G" "$SAVE" > "$TB/xl-save-c.log" 2>&1 ||
+			tb_fail "xl save -c failed: $(tail -n 3 "$TB/xl-save-c.log" | tr '\n' ' ')"
+		rm -f "$SAVE"
+		;;
+	restore)
+		timeout 180 xl save "$G" "$SAVE" > "$TB/xl-save.log" 2>&1 ||
+			tb_fail "xl save failed: $(tail -n 3 "$TB/xl-save.log" | tr '\n' ' ')"
+		[ -z "$(tb_state "$G")" ] || tb_fail "$G still listed after xl save"
+		tb_metric save_image_bytes "$(stat -c %s "$SAVE")" B
+		timeout 180 xl restore "$SAVE" > "$TB/xl-restore.log" 2>&1 ||
+			tb_fail "xl restore failed: $(tail -n 3 "$TB/xl-restore.log" | tr '\n' ' ')"
+		rm -f "$SAVE"
+		;;
+	migrate)
+		# xl runs "<ssh> <host> xl migrate-receive ..." through sh -c.
+		printf '#!/bin/sh\nshift\nexec "$@"\n' > /tmp/fakessh
+		chmod +x /tmp/fakessh
+		timeout 240 xl migrate -s /tmp/fakessh "$G" localhost > "$TB/xl-migrate.log" 2>&1 ||
+			tb_fail "xl migrate to localhost failed: $(tail -n 3 "$TB/xl-migrate.log" | tr '\n' ' ')"
+		;;
+	esac
+	dt=$(tb_calc "$(tb_now) - $t0")
+	tb_metric "${kind}_s" "$dt" s
+	id=$(tb_domid "$G")
+	[ -n "$id" ] || tb_fail "no domain $G after the $kind"
+	tb_log "$kind took $dt s; $G is domain $id"
+	xenstore-write "/local/domain/$id/data/xpv-round" "$n $EPOCHREALTIME"
+	i=0
+	while :; do
+		v=$(xenstore-read "/local/domain/$id/data/xpv-round-ok" 2>/dev/null)
+		case $v in "$n "*) break ;; esac
+		i=$((i + 1))
+		[ $i -lt 600 ] || { tb_diag_guest "$G"; tb_fail "no answer from the guest 120 s after the $kind (last: '${v:-none}')"; }
+		sleep 0.2
+	done
+	TB_LINE=$v
+	tb_log "$kind: guest answered '$v'"
+	up=$(tb_field up)
+	awk -v u="$up" -v p="$LAST_UP" 'BEGIN { exit !(u > p) }' ||
+		tb_fail "the guest's uptime went from $LAST_UP to $up s: rebooted?"
+	LAST_UP=$up
+	awk -v o="$(tb_field off)" 'BEGIN { exit !(o > -3 && o < 1) }' ||
+		tb_fail "after the $kind, dom0's clock minus the guest's is $(tb_field off) s"
+	[ "$(tb_field errors)" = 0 ] || tb_fail "I/O errors in the guest after the $kind: $v"
+	tb_metric "${kind}_clock_offset_s" "$(tb_field off)" s
+}
+
+tb_step create
+tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --disk 64
+tb_step boot
+tb_wait_console $G 'XPV-GUEST-INIT' 120
+id=$(tb_domid $G)
+v=$(xenstore-read "/local/domain/$id/control/feature-suspend" 2>/dev/null)
+[ "$v" = 1 ] || tb_fail "control/feature-suspend is '${v:-absent}', want 1"
+tb_step pattern
+tb_wait_console $G 'XPV-OK pattern ' 120
+SHA=$(tb_field sha)
+tb_wait_console $G 'XPV-OK load ' 60
+LAST_UP=0
+
+TB_WATCH_DEATH=0
+round 1 checkpoint
+round 2 restore
+round 3 migrate
+TB_WATCH_DEATH=1
+
+tb_step final
+id=$(tb_domid $G)
+xenstore-write "/local/domain/$id/data/stop" 1
+i=0
+while :; do
+	v=$(xenstore-read "/local/domain/$id/data/xpv-final" 2>/dev/null) && break
+	i=$((i + 1))
+	[ $i -lt 600 ] || tb_fail "no final line from the guest"
+	sleep 0.2
+done
+TB_LINE=$v
+tb_log "final: $v"
+[ "$(tb_field sha)" = "$SHA" ] || tb_fail "pattern read back by the guest: $(tb_field sha), written: $SHA"
+tb_metric fio_runs "$(tb_field runs)" runs
+grep -a 'resumed in a new domain' "$TB"/console/guest-$G*.log > "$TB/resume-lines.txt" 2>/dev/null
+grep -a -h 'xpv-suspend\|xpv-vbd\|vbd-' "$TB"/console/guest-$G*.log | tail -n 20 >&2
+
+tb_step shutdown
+xl shutdown $G || tb_fail "xl shutdown failed"
+tb_wait_gone $G 60
+sha=$(dd if=/var/lib/xen/images/$G-xvda.img bs=1M skip=40 count=8 2>/dev/null | sha256sum | cut -d' ' -f1)
+[ "$sha" = "$SHA" ] || tb_fail "pattern in the backing file: $sha, written: $SHA"
+tb_pass
