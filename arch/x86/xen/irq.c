@@ -47,6 +47,8 @@ EXPORT_PER_CPU_SYMBOL_GPL(xpv_vcpu_nr);
 
 /* 64 bytes, 64-byte aligned: never straddles a page, as Xen requires. */
 static DEFINE_PER_CPU_ALIGNED(struct vcpu_info, xpv_vcpu_info_area);
+/* Restored into a new domain: register the vcpu_info again at bring-up. */
+static DEFINE_PER_CPU(bool, xpv_vcpu_info_recheck);
 
 static void (*xpv_native_intr_init)(void) __initdata;
 
@@ -103,10 +105,24 @@ static int xpv_register_vcpu_info(unsigned int cpu)
 	int rc;
 
 	BUILD_BUG_ON(sizeof(struct vcpu_info) != 64);
-	if (per_cpu(xpv_vcpu_info, cpu) == vi)
+	if (per_cpu(xpv_vcpu_info, cpu) == vi &&
+	    !per_cpu(xpv_vcpu_info_recheck, cpu))
 		return 0;
 
 	rc = xpv_vcpu_op(VCPUOP_register_vcpu_info, vcpu, &info);
+	if (per_cpu(xpv_vcpu_info_recheck, cpu)) {
+		per_cpu(xpv_vcpu_info_recheck, cpu) = false;
+		/*
+		 * After a restore: registered again, or refused because the
+		 * registration came along with the domain (same page): both
+		 * leave Xen writing to our area.
+		 */
+		if (!rc || rc == -EINVAL) {
+			pr_info("vCPU %u: vcpu_info %s after resume\n", vcpu,
+				rc ? "kept by Xen" : "registered again");
+			return 0;
+		}
+	}
 	if (!rc) {
 		per_cpu(xpv_vcpu_info, cpu) = vi;
 		return 0;
@@ -229,9 +245,9 @@ static void __init xpv_init_IRQ(void)
  * A restored domain is a new one: its vCPUs use their shared_info slots
  * until they register a vcpu_info again, and it has no upcall vector or
  * callback.  The calling CPU (the only one online) registers everything
- * again; the offline CPUs are taken down in Xen and forget their
- * vcpu_info, so that their next bring-up (xpv_cpu_prepare()) registers it.
- * Interrupts off.
+ * again; the offline CPUs are taken down in Xen (which registers a
+ * vcpu_info only for the caller or a down vCPU), and their next bring-up
+ * (xpv_cpu_prepare()) registers theirs.  Interrupts off.
  */
 void xpv_irq_resume(bool cancelled)
 {
@@ -242,7 +258,11 @@ void xpv_irq_resume(bool cancelled)
 	if (cancelled)
 		return;
 	for_each_possible_cpu(cpu) {
-		per_cpu(xpv_vcpu_info, cpu) = NULL;
+		if (per_cpu(xpv_vcpu_info, cpu) ==
+		    per_cpu_ptr(&xpv_vcpu_info_area, cpu))
+			per_cpu(xpv_vcpu_info_recheck, cpu) = true;
+		else
+			per_cpu(xpv_vcpu_info, cpu) = NULL;
 		if (cpu == this || !per_cpu(xpv_vcpu_nr, cpu))
 			continue;
 		/*
@@ -253,9 +273,6 @@ void xpv_irq_resume(bool cancelled)
 		 */
 		xpv_vcpu_op(VCPUOP_down, per_cpu(xpv_vcpu_nr, cpu), NULL);
 	}
-	/* Until it is registered again, the slot in the new shared_info. */
-	per_cpu(xpv_vcpu_info, this) =
-		&xpv_shared_info->vcpu_info[xpv_vcpu_id(this)];
 	rc = xpv_register_vcpu_info(this);
 	if (rc)
 		pr_err("vCPU %u: no vcpu_info after resume (%d)\n",
