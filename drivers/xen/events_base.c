@@ -798,8 +798,20 @@ EXPORT_SYMBOL_GPL(xpv_evtchn_rebind);
  */
 void xpv_evtchn_resume_abi(bool cancelled)
 {
+	unsigned int r, i;
+
 	if (cancelled)
 		return;
+	/*
+	 * No upcall may take a new port for the old one of the same number:
+	 * the table is emptied before events can come in again.
+	 */
+	for (r = 0; r < XPV_PORT_ROWS; r++) {
+		if (!xpv_port_irq[r])
+			continue;
+		for (i = 0; i < XPV_PORT_ROW; i++)
+			WRITE_ONCE(xpv_port_irq[r][i], -1);
+	}
 	if (xpv_evtchn_ops->resume)
 		xpv_evtchn_ops->resume();
 }
@@ -807,25 +819,16 @@ void xpv_evtchn_resume_abi(bool cancelled)
 /**
  * xpv_evtchn_resume() - bind what a restore closed, after the ABI is back
  *
- * Every port table entry is dropped; VIRQs of online CPUs are bound again
- * (same IRQ, new port); every other port becomes 0 (dead) until its owner
- * calls xpv_evtchn_rebind() or xpv_evtchn_unbind().  Process context, on
+ * The port table is empty (xpv_evtchn_resume_abi()); VIRQs of online CPUs
+ * are bound again (same IRQ, new port); every other port becomes 0 (dead)
+ * until its owner calls xpv_evtchn_rebind() or xpv_evtchn_unbind().  Process context, on
  * the boot CPU with the other CPUs offline, interrupts on.
  */
 void xpv_evtchn_resume(void)
 {
 	struct xpv_evtchn *e;
-	unsigned int r;
 
 	mutex_lock(&xpv_evtchn_mutex);
-	for (r = 0; r < XPV_PORT_ROWS; r++) {
-		unsigned int i;
-
-		if (!xpv_port_irq[r])
-			continue;
-		for (i = 0; i < XPV_PORT_ROW; i++)
-			WRITE_ONCE(xpv_port_irq[r][i], -1);
-	}
 	list_for_each_entry(e, &xpv_evtchn_list, list) {
 		struct evtchn_bind_virq op = { .virq = e->virq };
 		int rc;
