@@ -150,6 +150,25 @@ static int xpv_set_upcall_vector(unsigned int cpu)
 	return xpv_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
 }
 
+/*
+ * Setting HVM_PARAM_CALLBACK_IRQ also makes Xen latch the 64-bit
+ * shared_info layout (until then it writes the 32-bit one, and the wall
+ * clock and event words are read at the wrong offsets).  With the per-vCPU
+ * vector, GSI 1 (absent on PVH) is only that latch: Xen prefers the
+ * per-vCPU vector for delivery.
+ */
+static int xpv_set_callback(void)
+{
+	u64 via;
+
+	if (xpv_percpu_upcall)
+		via = 1;
+	else
+		via = ((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
+		      HYPERVISOR_CALLBACK_VECTOR;
+	return xpv_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, via);
+}
+
 static int xpv_cpu_prepare(unsigned int cpu)
 {
 	int rc;
@@ -184,7 +203,6 @@ static int xpv_cpu_dead(unsigned int cpu)
 static void __init xpv_init_IRQ(void)
 {
 	u32 eax, ebx, ecx, edx;
-	u64 via;
 	int rc;
 
 	/* Before the native code fills the rest of the IDT. */
@@ -212,19 +230,7 @@ static void __init xpv_init_IRQ(void)
 			xpv_percpu_upcall = false;
 		}
 	}
-	/*
-	 * Setting HVM_PARAM_CALLBACK_IRQ also makes Xen latch the 64-bit
-	 * shared_info layout (until then it writes the 32-bit one, and the
-	 * wall clock and event words are read at the wrong offsets).  With
-	 * the per-vCPU vector, GSI 1 (absent on PVH) is only that latch: Xen
-	 * prefers the per-vCPU vector for delivery.
-	 */
-	if (xpv_percpu_upcall)
-		via = 1;
-	else
-		via = ((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
-		      HYPERVISOR_CALLBACK_VECTOR;
-	rc = xpv_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, via);
+	rc = xpv_set_callback();
 	if (rc)
 		panic("xpv: cannot set the callback (%d)\n", rc);
 	pr_info("event upcalls on vector %#x (%s)\n", HYPERVISOR_CALLBACK_VECTOR,
@@ -252,7 +258,6 @@ static void __init xpv_init_IRQ(void)
 void xpv_irq_resume(bool cancelled)
 {
 	unsigned int this = smp_processor_id(), cpu;
-	u64 via;
 	int rc;
 
 	if (cancelled)
@@ -281,12 +286,7 @@ void xpv_irq_resume(bool cancelled)
 	if (rc)
 		pr_err("vCPU %u: upcall vector refused after resume (%d)\n",
 		       xpv_vcpu_id(this), rc);
-	if (xpv_percpu_upcall)
-		via = 1;
-	else
-		via = ((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
-		      HYPERVISOR_CALLBACK_VECTOR;
-	rc = xpv_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, via);
+	rc = xpv_set_callback();
 	if (rc)
 		pr_err("callback not set after resume (%d): no events\n", rc);
 }
