@@ -41,8 +41,14 @@ round() {
 		# xl runs "<ssh> <host> xl migrate-receive ..." through sh -c.
 		printf '#!/bin/sh\nshift\nexec "$@"\n' > /tmp/fakessh
 		chmod +x /tmp/fakessh
-		timeout 240 xl migrate -s /tmp/fakessh "$G" localhost > "$TB/xl-migrate.log" 2>&1 ||
+		# --debug: after the live rounds the sender sends every page
+		# once more and the receiver compares it with what it got
+		# ("verify pfn ... failed" for a page dirtied but not sent).
+		timeout 240 xl migrate --debug -s /tmp/fakessh "$G" localhost > "$TB/xl-migrate.log" 2>&1 ||
 			tb_fail "xl migrate to localhost failed: $(tail -n 3 "$TB/xl-migrate.log" | tr '\n' ' ')"
+		v=$(grep -c 'verify pfn' "$TB/xl-migrate.log")
+		tb_metric migrate_verify_failed_pages "$v" pages
+		[ "$v" = 0 ] || tb_log "migrate: $v pages differ between the live copy and the final one: $(grep -m3 'verify pfn' "$TB/xl-migrate.log" | tr '\n' ' ')"
 		;;
 	esac
 	dt=$(tb_calc "$(tb_now) - $t0")
@@ -57,6 +63,9 @@ round() {
 		case $v in "$n "*) break ;; esac
 		i=$((i + 1))
 		[ $i -lt 600 ] || { tb_diag_guest "$G"; tb_fail "no answer from the guest 120 s after the $kind (last: '${v:-none}')"; }
+		if [ $((i % 10)) = 0 ] && [ "$(tb_domid "$G")" != "$id" ]; then
+			tb_fail "domain $id ($G) is gone after the $kind (now: '$(tb_domid "$G")')$(tb_postmortem "$G")"
+		fi
 		sleep 0.2
 	done
 	TB_LINE=$v
