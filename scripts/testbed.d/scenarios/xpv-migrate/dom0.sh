@@ -21,6 +21,7 @@ round() {
 	tb_step "$kind"
 	# Let fio get going on a run, so requests are in flight.
 	sleep 2
+	s0=$(stat -c %s /tmp/tcp.bin 2>/dev/null || echo 0)
 	t0=$(tb_now)
 	case $kind in
 	checkpoint)
@@ -78,10 +79,28 @@ round() {
 		tb_fail "after the $kind, dom0's clock minus the guest's is $(tb_field off) s"
 	[ "$(tb_field errors)" = 0 ] || tb_fail "I/O errors in the guest after the $kind: $v"
 	tb_metric "${kind}_clock_offset_s" "$(tb_field off)" s
+	[ "$NET" = 1 ] || return 0
+	# The stream goes on: 256 KiB more than before the round.
+	i=0
+	while [ "$(stat -c %s /tmp/tcp.bin)" -lt $((s0 + 262144)) ]; do
+		kill -0 $NCPID 2>/dev/null || tb_fail "dom0's end of the TCP stream closed after the $kind"
+		i=$((i + 1))
+		[ $i -lt 120 ] || tb_fail "the TCP stream stalled after the $kind ($(stat -c %s /tmp/tcp.bin) bytes, $s0 before)"
+		sleep 0.5
+	done
+	tb_log "$kind: TCP stream at $(stat -c %s /tmp/tcp.bin) bytes ($s0 before)"
 }
 
+# XPV_MIGRATE_NET=0: without the vif and the TCP stream.
+NET=${XPV_MIGRATE_NET:-1}
+VIF=
+if [ "$NET" = 1 ]; then
+	VIF=--vif
+	nc -l -p 5001 > /tmp/tcp.bin < <(sleep 900) &
+	NCPID=$!
+fi
 tb_step create
-tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --disk 64
+tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --disk 64 $VIF
 tb_step boot
 tb_wait_console $G 'XPV-GUEST-INIT' 120
 id=$(tb_domid $G)
@@ -113,6 +132,27 @@ TB_LINE=$v
 tb_log "final: $v"
 [ "$(tb_field sha)" = "$SHA" ] || tb_fail "pattern read back by the guest: $(tb_field sha), written: $SHA"
 tb_metric fio_runs "$(tb_field runs)" runs
+if [ "$NET" = 1 ]; then
+	# The guest ended its stream: dom0's nc sees the end, and what came
+	# is the guest's 64 KiB chunk over and over, byte for byte.
+	i=0
+	while kill -0 $NCPID 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 60 ] || tb_fail "dom0's end of the TCP stream still open 30 s after the guest stopped"
+		sleep 0.5
+	done
+	n=$(stat -c %s /tmp/tcp.bin)
+	[ $((n % 65536)) = 0 ] && [ "$n" -gt 0 ] || tb_fail "the TCP stream brought $n bytes, not whole 64 KiB chunks"
+	seq 1 20000 | head -c 65536 > /tmp/chunk
+	for i in 1 2 3 4; do cat /tmp/chunk /tmp/chunk /tmp/chunk /tmp/chunk; done > /tmp/chunk1m
+	k=$((n / 65536))
+	{
+		for i in $(seq $((k / 16))); do cat /tmp/chunk1m; done
+		for i in $(seq $((k % 16))); do cat /tmp/chunk; done
+	} | cmp -s - /tmp/tcp.bin || tb_fail "the TCP stream's $n bytes differ from the guest's chunks"
+	tb_metric tcp_stream_bytes "$n" B
+	tb_log "TCP stream: $n bytes, all chunks equal"
+fi
 grep -a 'resumed in a new domain' "$TB"/console/guest-$G*.log > "$TB/resume-lines.txt" 2>/dev/null
 grep -a -h 'xpv-suspend\|xpv-vbd\|vbd-' "$TB"/console/guest-$G*.log | tail -n 20 >&2
 

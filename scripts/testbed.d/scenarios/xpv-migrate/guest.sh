@@ -23,6 +23,18 @@ dd if=/tmp/pat of=/dev/xvda bs=1M seek=$PAT_SEEK_MB oflag=direct conv=fsync 2>/t
 	fail "writing the pattern: $(cat /tmp/dd.err)"
 ok "sha=$(sha256sum < /tmp/pat | cut -d' ' -f1) seek_mb=$PAT_SEEK_MB mb=$PAT_MB"
 
+if [ -e /sys/class/net/eth0 ]; then
+	# A TCP stream to dom0 across every round: 64 KiB of `seq` output
+	# (dom0 makes the same) five times a second, until /tmp/stop.
+	step net
+	net_up
+	seq 1 20000 | head -c 65536 > /tmp/chunk
+	( while [ ! -e /tmp/stop ]; do cat /tmp/chunk; sleep 0.2; done |
+		nc "$XPV_PEER" 5001 2>/tmp/nc.err; echo $? > /tmp/nc.rc ) &
+	nc_pid=$!
+	ok "stream=started"
+fi
+
 step load
 e0=$(io_errors)
 echo 0 > /tmp/fio.n
@@ -82,6 +94,11 @@ done
 step final
 touch /tmp/stop
 wait $fio_pid
+if [ -n "${nc_pid:-}" ]; then
+	wait $nc_pid
+	[ "$(cat /tmp/nc.rc 2>/dev/null)" = 0 ] ||
+		fail "the TCP stream to dom0 ended with $(cat /tmp/nc.rc 2>/dev/null): $(cat /tmp/nc.err)"
+fi
 [ -e /tmp/fio.fail ] && fail "$(cat /tmp/fio.fail)"
 [ "$(io_errors)" = "$e0" ] ||
 	fail "I/O errors in the kernel log: $(dmesg | grep -iE 'I/O error|blk_update_request' | tail -n 2 | tr '\n' ' ')"
