@@ -83,7 +83,7 @@ round() {
 	# The stream goes on: 256 KiB more than before the round.
 	i=0
 	while [ "$(stat -c %s /tmp/tcp.bin)" -lt $((s0 + 262144)) ]; do
-		kill -0 $NCPID 2>/dev/null || tb_fail "dom0's end of the TCP stream closed after the $kind"
+		kill -0 "$NCPID" 2>/dev/null || tb_fail "dom0's end of the TCP stream closed after the $kind"
 		i=$((i + 1))
 		[ $i -lt 120 ] || tb_fail "the TCP stream stalled after the $kind ($(stat -c %s /tmp/tcp.bin) bytes, $s0 before)"
 		sleep 0.5
@@ -136,13 +136,13 @@ if [ "$NET" = 1 ]; then
 	# The guest ended its stream: dom0's nc sees the end, and what came
 	# is the guest's 64 KiB chunk over and over, byte for byte.
 	i=0
-	while kill -0 $NCPID 2>/dev/null; do
+	while kill -0 "$NCPID" 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -lt 60 ] || tb_fail "dom0's end of the TCP stream still open 30 s after the guest stopped"
 		sleep 0.5
 	done
 	n=$(stat -c %s /tmp/tcp.bin)
-	[ $((n % 65536)) = 0 ] && [ "$n" -gt 0 ] || tb_fail "the TCP stream brought $n bytes, not whole 64 KiB chunks"
+	if [ $((n % 65536)) != 0 ] || [ "$n" = 0 ]; then tb_fail "the TCP stream brought $n bytes, not whole 64 KiB chunks"; fi
 	seq 1 20000 | head -c 65536 > /tmp/chunk
 	for i in 1 2 3 4; do cat /tmp/chunk /tmp/chunk /tmp/chunk /tmp/chunk; done > /tmp/chunk1m
 	k=$((n / 65536))

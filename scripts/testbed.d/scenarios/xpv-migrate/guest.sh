@@ -95,7 +95,7 @@ step final
 touch /tmp/stop
 wait $fio_pid
 if [ -n "${nc_pid:-}" ]; then
-	wait $nc_pid
+	wait "$nc_pid"
 	[ "$(cat /tmp/nc.rc 2>/dev/null)" = 0 ] ||
 		fail "the TCP stream to dom0 ended with $(cat /tmp/nc.rc 2>/dev/null): $(cat /tmp/nc.err)"
 fi
