@@ -105,5 +105,9 @@ fi
 echo 3 > /proc/sys/vm/drop_caches
 sha=$(dd if=/dev/xvda bs=1M skip=$PAT_SEEK_MB count=$PAT_MB iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1)
 line="runs=$(cat /tmp/fio.n) rounds=$r sha=$sha"
+# What the kernel said about each suspend (its log level keeps it off the
+# console), for the record.
+dmesg | grep -E 'xpv-suspend|xpv-xenstore: (reconnected|[0-9]+ watches)|vcpu_info|grant table: .* again|after resume|resumed in a new domain|connected again' |
+	while read -r l; do say "kernel: $l"; done
 xs_write data/xpv-final "$line" || fail "cannot write the final line"
 ok "$line"
