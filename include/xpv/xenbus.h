@@ -220,6 +220,62 @@ __printf(3, 4)
 void xpv_xenbus_dev_fatal(struct xpv_xenbus_device *dev, int err,
 			  const char *fmt, ...);
 
+/*
+ * Driver plumbing every split driver shares, written once
+ * (drivers/xen/xenbus_driver.c, compiled into both providers on top of
+ * the calls above).
+ */
+
+/**
+ * struct xpv_xenbus_front_ops - a front end's steps, for xpv_xenbus_front_changed()
+ * @setup: the back end is in InitWait: build and publish the rings;
+ *	return 0 when set up (and switched state), or a negative errno
+ * @connect: the back end is Connected: start the device
+ * @close: the back end is Closing (@bstate), Closed or gone: stop and
+ *	switch state
+ * @connected: optional: both ends are and stay Connected (a repeated
+ *	Connected, e.g. the back end announcing a new size)
+ */
+struct xpv_xenbus_front_ops {
+	int (*setup)(void *data);
+	void (*connect)(void *data);
+	void (*close)(void *data, enum xenbus_state bstate);
+	void (*connected)(void *data);
+};
+
+/**
+ * struct xpv_xenbus_back_ops - a back end's steps, for xpv_xenbus_back_changed()
+ * @connect: the front end is Initialised or Connected: connect when our
+ *	side is ready too
+ * @disconnect: the front end closes or is gone: unmap and unbind
+ *	everything (the state switch follows)
+ */
+struct xpv_xenbus_back_ops {
+	void (*connect)(void *data);
+	void (*disconnect)(void *data);
+};
+
+int xpv_xenbus_publish(struct xpv_xenbus_device *dev,
+		       int (*write)(struct xpv_xbt t, void *data,
+				    const char **what),
+		       void *data);
+void xpv_xenbus_front_changed(struct xpv_xenbus_device *dev,
+			      enum xenbus_state bstate,
+			      const struct xpv_xenbus_front_ops *ops,
+			      void *data);
+void xpv_xenbus_back_changed(struct xpv_xenbus_device *dev,
+			     enum xenbus_state fstate,
+			     const struct xpv_xenbus_back_ops *ops,
+			     void *data);
+int xpv_xenbus_back_probe_finish(struct xpv_xenbus_device *dev,
+				 struct xpv_xs_watch *watch, bool *watching,
+				 const char *key,
+				 void (*cb)(struct xpv_xs_watch *watch,
+					    const char *path,
+					    const char *token),
+				 void (*changed)(struct xpv_xenbus_device *dev,
+						 enum xenbus_state state));
+
 /* Values of xpv_xenbus_front_action() / xpv_xenbus_back_action(). */
 enum {
 	XPV_XENBUS_NONE,

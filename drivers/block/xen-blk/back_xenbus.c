@@ -533,13 +533,12 @@ out_disconnect:
 	return err;
 }
 
-/* Tell the front end about the device, then switch to Connected. */
-static int blkback_publish(struct xpv_blkback *be)
+/* The device's keys, in the transaction of xpv_xenbus_publish(). */
+static int blkback_write_keys(struct xpv_xbt t, void *data, const char **what)
 {
+	struct xpv_blkback *be = data;
 	struct xpv_xenbus_device *dev = be->dev;
 	struct block_device *bdev = be->bdev;
-	const char *what;
-	struct xpv_xbt t;
 	u32 info = 0;
 	int err;
 
@@ -550,77 +549,66 @@ static int blkback_publish(struct xpv_blkback *be)
 	if (bdev->bd_disk->flags & GENHD_FL_REMOVABLE)
 		info |= XPV_VDISK_REMOVABLE;
 
-again:
-	err = xpv_xs_transaction_start(&t);
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "starting a transaction");
+	*what = "feature-flush-cache";
+	err = xpv_xs_printf(t, dev->nodename, *what, "%d", be->lim.flush);
+	if (err)
 		return err;
-	}
-	what = "feature-flush-cache";
-	err = xpv_xs_printf(t, dev->nodename, what, "%d", be->lim.flush);
+	*what = "feature-barrier";
+	err = xpv_xs_printf(t, dev->nodename, *what, "%d", be->lim.barrier);
 	if (err)
-		goto abort_transaction;
-	what = "feature-barrier";
-	err = xpv_xs_printf(t, dev->nodename, what, "%d", be->lim.barrier);
-	if (err)
-		goto abort_transaction;
+		return err;
 	if (be->discard) {
-		what = "discard-granularity";
-		err = xpv_xs_printf(t, dev->nodename, what, "%u",
+		*what = "discard-granularity";
+		err = xpv_xs_printf(t, dev->nodename, *what, "%u",
 				    bdev_discard_granularity(bdev));
 		if (err)
-			goto abort_transaction;
-		what = "discard-alignment";
-		err = xpv_xs_printf(t, dev->nodename, what, "%u",
+			return err;
+		*what = "discard-alignment";
+		err = xpv_xs_printf(t, dev->nodename, *what, "%u",
 				    bdev_discard_alignment(bdev));
 		if (err)
-			goto abort_transaction;
-		what = "discard-secure";
-		err = xpv_xs_printf(t, dev->nodename, what, "%d",
+			return err;
+		*what = "discard-secure";
+		err = xpv_xs_printf(t, dev->nodename, *what, "%d",
 				    be->lim.secure_discard);
 		if (err)
-			goto abort_transaction;
+			return err;
 	}
-	what = "feature-discard";
-	err = xpv_xs_printf(t, dev->nodename, what, "%d", be->discard);
+	*what = "feature-discard";
+	err = xpv_xs_printf(t, dev->nodename, *what, "%d", be->discard);
 	if (err)
-		goto abort_transaction;
-	what = "feature-persistent";
-	err = xpv_xs_printf(t, dev->nodename, what, "%d", feature_persistent);
+		return err;
+	*what = "feature-persistent";
+	err = xpv_xs_printf(t, dev->nodename, *what, "%d", feature_persistent);
 	if (err)
-		goto abort_transaction;
-	what = "sectors";
-	err = xpv_xs_printf(t, dev->nodename, what, "%llu", be->lim.sectors);
+		return err;
+	*what = "sectors";
+	err = xpv_xs_printf(t, dev->nodename, *what, "%llu", be->lim.sectors);
 	if (err)
-		goto abort_transaction;
-	what = "info";
-	err = xpv_xs_printf(t, dev->nodename, what, "%u", info);
+		return err;
+	*what = "info";
+	err = xpv_xs_printf(t, dev->nodename, *what, "%u", info);
 	if (err)
-		goto abort_transaction;
-	what = "sector-size";
-	err = xpv_xs_printf(t, dev->nodename, what, "%u",
+		return err;
+	*what = "sector-size";
+	err = xpv_xs_printf(t, dev->nodename, *what, "%u",
 			    be->lim.sector_size);
 	if (err)
-		goto abort_transaction;
-	what = "physical-sector-size";
-	err = xpv_xs_printf(t, dev->nodename, what, "%u",
-			    bdev_physical_block_size(bdev));
-	if (err)
-		goto abort_transaction;
-
-	err = xpv_xs_transaction_end(t, false);
-	if (err == -EAGAIN)
-		goto again;
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "completing the transaction");
 		return err;
-	}
-	return xpv_xenbus_switch_state(dev, XenbusStateConnected);
+	*what = "physical-sector-size";
+	return xpv_xs_printf(t, dev->nodename, *what, "%u",
+			     bdev_physical_block_size(bdev));
+}
 
-abort_transaction:
-	xpv_xs_transaction_end(t, true);
-	xpv_xenbus_dev_fatal(dev, err, "writing %s", what);
-	return err;
+/* Tell the front end about the device, then switch to Connected. */
+static int blkback_publish(struct xpv_blkback *be)
+{
+	int err;
+
+	err = xpv_xenbus_publish(be->dev, blkback_write_keys, be);
+	if (err)
+		return err;
+	return xpv_xenbus_switch_state(be->dev, XenbusStateConnected);
 }
 
 /*
@@ -753,41 +741,37 @@ static void blkback_physdev_changed(struct xpv_xs_watch *watch,
 	mutex_unlock(&be->mutex);
 }
 
+/* The steps of xpv_xenbus_back_changed(). Mutex held. */
+static void blkback_fe_connect(void *data)
+{
+	struct xpv_blkback *be = data;
+
+	be->fe_ready = true;
+	blkback_try_connect(be);
+}
+
+static void blkback_fe_disconnect(void *data)
+{
+	struct xpv_blkback *be = data;
+
+	be->fe_ready = false;
+	blkback_disconnect(be);
+}
+
+static const struct xpv_xenbus_back_ops blkback_xenbus_ops = {
+	.connect = blkback_fe_connect,
+	.disconnect = blkback_fe_disconnect,
+};
+
 static void blkback_frontend_changed(struct xpv_xenbus_device *dev,
 				     enum xenbus_state fstate)
 {
 	struct xpv_blkback *be = dev_get_drvdata(&dev->dev);
-	int action;
 
 	if (!be)
 		return;		/* probe() replays the state itself */
 	mutex_lock(&be->mutex);
-	action = xpv_xenbus_back_action(dev->state, fstate);
-	switch (action) {
-	case XPV_XENBUS_SETUP_CONNECT:
-		be->fe_ready = true;
-		blkback_try_connect(be);
-		break;
-	case XPV_XENBUS_CLOSE:
-		be->fe_ready = false;
-		blkback_disconnect(be);
-		xpv_xenbus_switch_state(dev, XenbusStateClosing);
-		break;
-	case XPV_XENBUS_TEARDOWN:
-		be->fe_ready = false;
-		blkback_disconnect(be);
-		xpv_xenbus_switch_state(dev, XenbusStateClosed);
-		break;
-	case XPV_XENBUS_REINIT:
-		xpv_xenbus_switch_state(dev, XenbusStateInitWait);
-		break;
-	case XPV_XENBUS_ERROR:
-		xpv_xenbus_dev_error(dev, -EINVAL, "front end state %d",
-				     fstate);
-		break;
-	default:
-		break;
-	}
+	xpv_xenbus_back_changed(dev, fstate, &blkback_xenbus_ops, be);
 	mutex_unlock(&be->mutex);
 }
 
@@ -865,19 +849,12 @@ static int blkback_probe(struct xpv_xenbus_device *dev,
 		goto out_remove;
 	}
 	be->sysfs = true;
-	err = xpv_xs_watch_fmt(&be->phys_watch, blkback_physdev_changed,
-			       "%s/physical-device", dev->nodename);
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "watching physical-device");
-		goto out_remove;
-	}
-	be->watching = true;
-	err = xpv_xenbus_switch_state(dev, XenbusStateInitWait);
+	err = xpv_xenbus_back_probe_finish(dev, &be->phys_watch, &be->watching,
+					   "physical-device",
+					   blkback_physdev_changed,
+					   blkback_frontend_changed);
 	if (err)
 		goto out_remove;
-
-	/* The first state event may have come before drvdata was set. */
-	blkback_frontend_changed(dev, xpv_xenbus_read_otherend_state(dev));
 	return 0;
 
 out_remove:

@@ -231,65 +231,48 @@ static int blkfront_write_ring(struct xpv_xbt t, struct xpv_blkfront_info *info,
 					&ring->ev);
 }
 
-static int blkfront_publish(struct xpv_blkfront_info *info)
+/* The device's keys, in the transaction of xpv_xenbus_publish(). */
+static int blkfront_write_keys(struct xpv_xbt t, void *data, const char **what)
 {
+	struct xpv_blkfront_info *info = data;
 	struct xpv_xenbus_device *dev = info->xbdev;
 	unsigned int order = info->rings[0].mem.order, i;
-	struct xpv_xbt t;
-	const char *what;
 	int err;
 
-again:
-	err = xpv_xs_transaction_start(&t);
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "starting a transaction");
-		return err;
-	}
-	what = "ring-page-order";
+	*what = "ring-page-order";
 	if (order) {
-		err = xpv_xs_printf(t, dev->nodename, what, "%u", order);
+		err = xpv_xs_printf(t, dev->nodename, *what, "%u", order);
 		if (err)
-			goto abort_transaction;
+			return err;
 	}
-	what = "multi-queue-num-queues";
+	*what = "multi-queue-num-queues";
 	if (info->nr_rings > 1) {
-		err = xpv_xs_printf(t, dev->nodename, what, "%u",
+		err = xpv_xs_printf(t, dev->nodename, *what, "%u",
 				    info->nr_rings);
 		if (err)
-			goto abort_transaction;
+			return err;
 	}
-	what = "ring-ref / event-channel";
+	*what = "ring-ref / event-channel";
 	for (i = 0; i < info->nr_rings; i++) {
 		err = blkfront_write_ring(t, info, &info->rings[i]);
 		if (err)
-			goto abort_transaction;
+			return err;
 	}
-	what = "protocol";
-	err = xpv_xs_write(t, dev->nodename, what,
+	*what = "protocol";
+	err = xpv_xs_write(t, dev->nodename, *what,
 			   xpv_blkif_protocol_name(info->abi));
 	if (err)
-		goto abort_transaction;
+		return err;
 	/* Remembered: the connection must keep the promise made here. */
 	info->offer_persistent = READ_ONCE(feature_persistent);
-	what = "feature-persistent";
-	err = xpv_xs_printf(t, dev->nodename, what, "%u",
-			    info->offer_persistent);
-	if (err)
-		goto abort_transaction;
+	*what = "feature-persistent";
+	return xpv_xs_printf(t, dev->nodename, *what, "%u",
+			     info->offer_persistent);
+}
 
-	err = xpv_xs_transaction_end(t, false);
-	if (err == -EAGAIN)
-		goto again;
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "completing the transaction");
-		return err;
-	}
-	return 0;
-
-abort_transaction:
-	xpv_xs_transaction_end(t, true);
-	xpv_xenbus_dev_fatal(dev, err, "writing %s", what);
-	return err;
+static int blkfront_publish(struct xpv_blkfront_info *info)
+{
+	return xpv_xenbus_publish(info->xbdev, blkfront_write_keys, info);
 }
 
 /* Back end InitWait: build the rings and tell the back end about them. */
@@ -847,11 +830,51 @@ static void blkfront_fatal_work(struct work_struct *work)
 	mutex_unlock(&info->mutex);
 }
 
+/* The steps of xpv_xenbus_front_changed(). Mutex held. */
+static int blkfront_xb_setup(void *data)
+{
+	return blkfront_setup(data);
+}
+
+static void blkfront_xb_connect(void *data)
+{
+	blkfront_connect(data);
+}
+
+static void blkfront_xb_close(void *data, enum xenbus_state bstate)
+{
+	struct xpv_blkfront_info *info = data;
+
+	/*
+	 * An orderly close lets what is in flight finish; a back end that is
+	 * closed or gone answers nothing more, and a broken ring is not
+	 * waited for.
+	 */
+	if (bstate == XenbusStateClosing &&
+	    info->xbdev->state == XenbusStateConnected &&
+	    blkfront_rings_sound(info))
+		blkfront_begin_close(info);
+	else
+		blkfront_close_now(info);
+}
+
+/* Both ends stay Connected: the back end may announce a new size. */
+static void blkfront_xb_connected(void *data)
+{
+	blkfront_resize(data);
+}
+
+static const struct xpv_xenbus_front_ops blkfront_xenbus_ops = {
+	.setup = blkfront_xb_setup,
+	.connect = blkfront_xb_connect,
+	.close = blkfront_xb_close,
+	.connected = blkfront_xb_connected,
+};
+
 static void blkfront_backend_changed(struct xpv_xenbus_device *dev,
 				     enum xenbus_state bstate)
 {
 	struct xpv_blkfront_info *info = dev_get_drvdata(&dev->dev);
-	int action;
 
 	if (!info)
 		return;		/* probe() replays the state itself */
@@ -861,45 +884,7 @@ static void blkfront_backend_changed(struct xpv_xenbus_device *dev,
 		mutex_unlock(&info->mutex);
 		return;
 	}
-	action = xpv_xenbus_front_action(dev->state, bstate);
-	switch (action) {
-	case XPV_XENBUS_REINIT:
-		xpv_xenbus_switch_state(dev, XenbusStateInitialising);
-		fallthrough;
-	case XPV_XENBUS_SETUP:
-		blkfront_setup(info);
-		break;
-	case XPV_XENBUS_SETUP_CONNECT:
-		if (!blkfront_setup(info))
-			blkfront_connect(info);
-		break;
-	case XPV_XENBUS_CONNECT:
-		blkfront_connect(info);
-		break;
-	case XPV_XENBUS_CLOSE:
-	case XPV_XENBUS_TEARDOWN:
-		/*
-		 * An orderly close lets what is in flight finish; a back end
-		 * that is closed or gone answers nothing more, and a broken
-		 * ring is not waited for.
-		 */
-		if (bstate == XenbusStateClosing &&
-		    dev->state == XenbusStateConnected &&
-		    blkfront_rings_sound(info))
-			blkfront_begin_close(info);
-		else
-			blkfront_close_now(info);
-		break;
-	case XPV_XENBUS_ERROR:
-		xpv_xenbus_dev_error(dev, -EPROTO, "back end state %d",
-				     bstate);
-		break;
-	default:
-		if (dev->state == XenbusStateConnected &&
-		    bstate == XenbusStateConnected)
-			blkfront_resize(info);
-		break;
-	}
+	xpv_xenbus_front_changed(dev, bstate, &blkfront_xenbus_ops, info);
 	mutex_unlock(&info->mutex);
 }
 

@@ -390,6 +390,22 @@ static void nb_hotplug_changed(struct xpv_xs_watch *watch, const char *path,
 	kfree(s);
 }
 
+/* The steps of xpv_xenbus_back_changed(). Mutex held. */
+static void nb_fe_connect(void *data)
+{
+	nb_try_connect(data);
+}
+
+static void nb_fe_disconnect(void *data)
+{
+	nb_disconnect(data);
+}
+
+static const struct xpv_xenbus_back_ops nb_xenbus_ops = {
+	.connect = nb_fe_connect,
+	.disconnect = nb_fe_disconnect,
+};
+
 static void nb_frontend_changed(struct xpv_xenbus_device *dev,
 				enum xenbus_state fstate)
 {
@@ -398,28 +414,7 @@ static void nb_frontend_changed(struct xpv_xenbus_device *dev,
 	if (!vif)
 		return;		/* probe() replays the state itself */
 	mutex_lock(&vif->mutex);
-	switch (xpv_xenbus_back_action(dev->state, fstate)) {
-	case XPV_XENBUS_SETUP_CONNECT:
-		nb_try_connect(vif);
-		break;
-	case XPV_XENBUS_CLOSE:
-		nb_disconnect(vif);
-		xpv_xenbus_switch_state(dev, XenbusStateClosing);
-		break;
-	case XPV_XENBUS_TEARDOWN:
-		nb_disconnect(vif);
-		xpv_xenbus_switch_state(dev, XenbusStateClosed);
-		break;
-	case XPV_XENBUS_REINIT:
-		xpv_xenbus_switch_state(dev, XenbusStateInitWait);
-		break;
-	case XPV_XENBUS_ERROR:
-		xpv_xenbus_dev_error(dev, -EINVAL, "front end state %d",
-				     fstate);
-		break;
-	default:
-		break;
-	}
+	xpv_xenbus_back_changed(dev, fstate, &nb_xenbus_ops, vif);
 	mutex_unlock(&vif->mutex);
 }
 
@@ -448,27 +443,41 @@ static void nb_remove(struct xpv_xenbus_device *dev)
 	kfree(vif);
 }
 
-/* Offer what we support; the front end reads these at our InitWait. */
-static int nb_advertise(struct xpv_netback *vif)
+/* The offer's keys, in the transaction of xpv_xenbus_publish(). */
+static int nb_write_keys(struct xpv_xbt t, void *data, const char **what)
 {
-	struct xpv_xenbus_device *dev = vif->dev;
-	struct xpv_netif_back_offer *o = &vif->offer;
-	struct {
+	struct xpv_netback *vif = data;
+	const char *node = vif->dev->nodename;
+	const struct xpv_netif_back_offer *o = &vif->offer;
+	const struct {
 		const char *key;
 		bool on;
 	} keys[] = {
-		{ "feature-sg" },
-		{ "feature-gso-tcpv4" },
-		{ "feature-gso-tcpv6" },
-		{ "feature-ipv6-csum-offload" },
-		{ "feature-rx-copy" },
-		{ "feature-split-event-channels" },
-		{ "feature-rx-flip" },
+		{ "feature-sg", o->sg },
+		{ "feature-gso-tcpv4", o->gso_tcpv4 },
+		{ "feature-gso-tcpv6", o->gso_tcpv6 },
+		{ "feature-ipv6-csum-offload", o->ipv6_csum },
+		{ "feature-rx-copy", o->rx_copy },
+		{ "feature-split-event-channels", o->split_evtchn },
+		{ "feature-rx-flip", false },	/* never */
 	};
-	const char *what;
-	struct xpv_xbt t;
 	unsigned int i;
 	int err;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		*what = keys[i].key;
+		err = xpv_xs_printf(t, node, *what, "%d", keys[i].on);
+		if (err)
+			return err;
+	}
+	*what = "multi-queue-max-queues";
+	return xpv_xs_printf(t, node, *what, "%llu", o->max_queues);
+}
+
+/* Offer what we support; the front end reads these at our InitWait. */
+static int nb_advertise(struct xpv_netback *vif)
+{
+	struct xpv_netif_back_offer *o = &vif->offer;
 
 	memset(o, 0, sizeof(*o));
 	o->sg = true;
@@ -478,41 +487,7 @@ static int nb_advertise(struct xpv_netback *vif)
 	o->rx_copy = true;
 	o->split_evtchn = separate_tx_rx_irq;
 	o->max_queues = max_queues;
-	keys[0].on = o->sg;
-	keys[1].on = o->gso_tcpv4;
-	keys[2].on = o->gso_tcpv6;
-	keys[3].on = o->ipv6_csum;
-	keys[4].on = o->rx_copy;
-	keys[5].on = o->split_evtchn;
-	keys[6].on = false;	/* feature-rx-flip: never */
-
-again:
-	err = xpv_xs_transaction_start(&t);
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "starting a transaction");
-		return err;
-	}
-	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		what = keys[i].key;
-		err = xpv_xs_printf(t, dev->nodename, what, "%d", keys[i].on);
-		if (err)
-			goto abort_transaction;
-	}
-	what = "multi-queue-max-queues";
-	err = xpv_xs_printf(t, dev->nodename, what, "%llu", o->max_queues);
-	if (err)
-		goto abort_transaction;
-	err = xpv_xs_transaction_end(t, false);
-	if (err == -EAGAIN)
-		goto again;
-	if (err)
-		xpv_xenbus_dev_fatal(dev, err, "completing the transaction");
-	return err;
-
-abort_transaction:
-	xpv_xs_transaction_end(t, true);
-	xpv_xenbus_dev_fatal(dev, err, "writing %s", what);
-	return err;
+	return xpv_xenbus_publish(vif->dev, nb_write_keys, vif);
 }
 
 /* vif<domid>.<handle>, the name the vif hotplug script expects. */
@@ -571,19 +546,12 @@ static int nb_probe(struct xpv_xenbus_device *dev,
 	err = nb_advertise(vif);
 	if (err)
 		goto out_remove;
-	err = xpv_xs_watch_fmt(&vif->hotplug_watch, nb_hotplug_changed,
-			       "%s/hotplug-status", dev->nodename);
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "watching hotplug-status");
-		goto out_remove;
-	}
-	vif->watching = true;
-	err = xpv_xenbus_switch_state(dev, XenbusStateInitWait);
+	err = xpv_xenbus_back_probe_finish(dev, &vif->hotplug_watch,
+					   &vif->watching, "hotplug-status",
+					   nb_hotplug_changed,
+					   nb_frontend_changed);
 	if (err)
 		goto out_remove;
-
-	/* The first state event may have come before drvdata was set. */
-	nb_frontend_changed(dev, xpv_xenbus_read_otherend_state(dev));
 	return 0;
 
 out_remove:

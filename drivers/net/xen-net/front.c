@@ -31,6 +31,7 @@
 #include <xpv/grant.h>
 
 #include "front.h"
+#include "netif_skb.h"
 
 #define XPV_NETFRONT_PAGE	XPV_NETIF_PAGE_SIZE
 
@@ -663,34 +664,6 @@ static struct sk_buff *netfront_rx_skb(struct xpv_netfront_queue *q,
 	return skb;
 }
 
-/* Checksum state and GSO of a received packet; 0 or drop. */
-static int netfront_rx_offloads(struct sk_buff *skb,
-				const struct xpv_netif_rx_pkt *pkt)
-{
-	bool recalc = false;
-
-	if (pkt->flags & XPV_NETRXF_CSUM_BLANK)
-		skb->ip_summed = CHECKSUM_PARTIAL;
-	else if (pkt->flags & XPV_NETRXF_DATA_VALIDATED)
-		skb->ip_summed = CHECKSUM_UNNECESSARY;
-
-	if (pkt->gso.type != XPV_NETIF_GSO_NONE) {
-		skb_shinfo(skb)->gso_size = pkt->gso.size;
-		skb_shinfo(skb)->gso_type =
-			(pkt->gso.type == XPV_NETIF_GSO_TCPV4 ?
-			 SKB_GSO_TCPV4 : SKB_GSO_TCPV6) | SKB_GSO_DODGY;
-		skb_shinfo(skb)->gso_segs = 0;
-		/* A GSO packet needs a partial checksum to be segmented. */
-		if (skb->ip_summed != CHECKSUM_PARTIAL) {
-			skb->ip_summed = CHECKSUM_PARTIAL;
-			recalc = true;
-		}
-	}
-	if (skb->ip_summed != CHECKSUM_PARTIAL)
-		return 0;
-	return skb_checksum_setup(skb, recalc);
-}
-
 /* Hand one completed chain to the stack (or drop it); false: broken. */
 static bool netfront_rx_packet(struct xpv_netfront_queue *q,
 			       const struct xpv_netif_rx_pkt *pkt, int err)
@@ -711,7 +684,10 @@ static bool netfront_rx_packet(struct xpv_netfront_queue *q,
 		skb->protocol = eth_type_trans(skb, dev);
 		/* skb_checksum_setup() reads the IP header from here. */
 		skb_reset_network_header(skb);
-		if (netfront_rx_offloads(skb, pkt)) {
+		if (xpv_netif_skb_offloads(skb,
+					   pkt->flags & XPV_NETRXF_CSUM_BLANK,
+					   pkt->flags & XPV_NETRXF_DATA_VALIDATED,
+					   &pkt->gso)) {
 			kfree_skb(skb);
 			skb = NULL;
 		}

@@ -283,9 +283,17 @@ static int netfront_write_queue(struct xpv_xbt t,
 	return err;
 }
 
-static int netfront_publish(struct xpv_netfront_info *info,
-			    const struct xpv_netif_front_keys *k)
+struct netfront_publish_args {
+	struct xpv_netfront_info *info;
+	const struct xpv_netif_front_keys *k;
+};
+
+/* The device's keys, in the transaction of xpv_xenbus_publish(). */
+static int netfront_write_keys(struct xpv_xbt t, void *data, const char **what)
 {
+	const struct netfront_publish_args *a = data;
+	const struct xpv_netif_front_keys *k = a->k;
+	struct xpv_netfront_info *info = a->info;
 	const struct {
 		const char *key;
 		bool val;
@@ -298,50 +306,38 @@ static int netfront_publish(struct xpv_netfront_info *info,
 		{ "feature-ipv6-csum-offload", k->ipv6_csum },
 	};
 	struct xpv_xenbus_device *dev = info->xbdev;
-	const char *what;
-	struct xpv_xbt t;
 	unsigned int i;
 	int err;
 
-again:
-	err = xpv_xs_transaction_start(&t);
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "starting a transaction");
-		return err;
-	}
-	what = "multi-queue-num-queues";
+	*what = "multi-queue-num-queues";
 	if (k->has_num_queues) {
-		err = xpv_xs_printf(t, dev->nodename, what, "%llu",
+		err = xpv_xs_printf(t, dev->nodename, *what, "%llu",
 				    k->num_queues);
 		if (err)
-			goto abort_transaction;
+			return err;
 	}
-	what = "ring references / event channels";
+	*what = "ring references / event channels";
 	for (i = 0; i < info->nr_queues; i++) {
 		err = netfront_write_queue(t, info, &info->queues[i]);
 		if (err)
-			goto abort_transaction;
+			return err;
 	}
 	for (i = 0; i < ARRAY_SIZE(flags); i++) {
-		what = flags[i].key;
-		err = xpv_xs_printf(t, dev->nodename, what, "%u",
+		*what = flags[i].key;
+		err = xpv_xs_printf(t, dev->nodename, *what, "%u",
 				    flags[i].val);
 		if (err)
-			goto abort_transaction;
-	}
-	err = xpv_xs_transaction_end(t, false);
-	if (err == -EAGAIN)
-		goto again;
-	if (err) {
-		xpv_xenbus_dev_fatal(dev, err, "completing the transaction");
-		return err;
+			return err;
 	}
 	return 0;
+}
 
-abort_transaction:
-	xpv_xs_transaction_end(t, true);
-	xpv_xenbus_dev_fatal(dev, err, "writing %s", what);
-	return err;
+static int netfront_publish(struct xpv_netfront_info *info,
+			    const struct xpv_netif_front_keys *k)
+{
+	struct netfront_publish_args a = { .info = info, .k = k };
+
+	return xpv_xenbus_publish(info->xbdev, netfront_write_keys, &a);
 }
 
 /* Back end InitWait: build the queues, publish them, switch to Connected. */
@@ -455,6 +451,35 @@ static void netfront_fatal_work(struct work_struct *work)
 	mutex_unlock(&info->mutex);
 }
 
+/* The steps of xpv_xenbus_front_changed(). Mutex held. */
+static int netfront_xb_setup(void *data)
+{
+	return netfront_setup(data);
+}
+
+/* The back end is Connected; also when both ends stay Connected: we
+ * switched to Connected ourselves and the back end followed.
+ */
+static void netfront_xb_connect(void *data)
+{
+	netfront_link_up(data);
+}
+
+static void netfront_xb_close(void *data, enum xenbus_state bstate)
+{
+	struct xpv_netfront_info *info = data;
+
+	netfront_teardown(info);
+	xpv_xenbus_switch_state(info->xbdev, XenbusStateClosed);
+}
+
+static const struct xpv_xenbus_front_ops netfront_xenbus_ops = {
+	.setup = netfront_xb_setup,
+	.connect = netfront_xb_connect,
+	.close = netfront_xb_close,
+	.connected = netfront_xb_connect,
+};
+
 static void netfront_backend_changed(struct xpv_xenbus_device *dev,
 				     enum xenbus_state bstate)
 {
@@ -463,36 +488,7 @@ static void netfront_backend_changed(struct xpv_xenbus_device *dev,
 	if (!info)
 		return;		/* probe() replays the state itself */
 	mutex_lock(&info->mutex);
-	switch (xpv_xenbus_front_action(dev->state, bstate)) {
-	case XPV_XENBUS_REINIT:
-		xpv_xenbus_switch_state(dev, XenbusStateInitialising);
-		fallthrough;
-	case XPV_XENBUS_SETUP:
-		netfront_setup(info);
-		break;
-	case XPV_XENBUS_SETUP_CONNECT:
-		if (!netfront_setup(info))
-			netfront_link_up(info);
-		break;
-	case XPV_XENBUS_CONNECT:
-		netfront_link_up(info);
-		break;
-	case XPV_XENBUS_CLOSE:
-	case XPV_XENBUS_TEARDOWN:
-		netfront_teardown(info);
-		xpv_xenbus_switch_state(dev, XenbusStateClosed);
-		break;
-	case XPV_XENBUS_ERROR:
-		xpv_xenbus_dev_error(dev, -EPROTO, "back end state %d",
-				     bstate);
-		break;
-	default:
-		/* We switched to Connected ourselves; the back end follows. */
-		if (dev->state == XenbusStateConnected &&
-		    bstate == XenbusStateConnected)
-			netfront_link_up(info);
-		break;
-	}
+	xpv_xenbus_front_changed(dev, bstate, &netfront_xenbus_ops, info);
 	mutex_unlock(&info->mutex);
 }
 

@@ -610,18 +610,19 @@ tb_null_blk() {
 	tb_log "null_blk: /dev/nullb0..$((n - 1)), $(cat /sys/block/nullb0/size) sectors each"
 }
 
-# tb_use_xpv_blkback: replace the stock xen-blkback by ours (xpv_compat and
-# xpv-blkback from build/modules) once the stock one has let go.
-tb_use_xpv_blkback() {
-	local i
+# tb_use_xpv_back blk|net: replace the stock back end (xen-blkback,
+# xen-netback) by ours (xpv_compat and xpv-blkback / xpv-netback from
+# build/modules) once the stock one has let go.
+tb_use_xpv_back() {
+	local i stock=xen_${1}back
 	for i in $(seq 50); do
-		grep -q '^xen_blkback ' /proc/modules || break
-		rmmod xen_blkback 2>/dev/null && break
+		grep -q "^$stock " /proc/modules || break
+		rmmod "$stock" 2>/dev/null && break
 		sleep 0.2
 	done
-	grep -q '^xen_blkback ' /proc/modules && tb_fail "cannot unload the stock xen_blkback"
+	grep -q "^$stock " /proc/modules && tb_fail "cannot unload the stock $stock"
 	grep -q '^xpv_compat ' /proc/modules || tb_load_xpv_modules xpv_compat
-	tb_load_xpv_modules xpv-blkback
+	tb_load_xpv_modules "xpv-${1}back"
 }
 
 # tb_wait_vbd_gone DOMID TIMEOUT: the block back end has let go of a
@@ -869,18 +870,4 @@ tb_clean_check() {
 	[ -n "$ok" ] && [ -n "$bad" ] && bad=$(echo "$bad" | grep -v -E -- "$ok")
 	[ -z "$bad" ] || tb_fail "dom0 kernel complaints during the scenario: $(echo "$bad" | head -n 3 | tr '\n' ';')"
 	tb_log "framework: dom0 clean (no guest left${keep:+ but the declared$keep}, no back end, no loop device, Xen holds no event channel or grant of a gone domain, xpv modules unloaded, no kernel complaint; $(printf '%s' "$log" | grep -c .) kernel-log lines checked)"
-}
-
-# tb_use_xpv_netback: replace the stock xen-netback by ours (xpv_compat and
-# xpv-netback from build/modules) once the stock one has let go.
-tb_use_xpv_netback() {
-	local i
-	for i in $(seq 50); do
-		grep -q '^xen_netback ' /proc/modules || break
-		rmmod xen_netback 2>/dev/null && break
-		sleep 0.2
-	done
-	grep -q '^xen_netback ' /proc/modules && tb_fail "cannot unload the stock xen_netback"
-	grep -q '^xpv_compat ' /proc/modules || tb_load_xpv_modules xpv_compat
-	tb_load_xpv_modules xpv-netback
 }

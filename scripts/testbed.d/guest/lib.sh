@@ -125,6 +125,15 @@ fpu_canary() {
 # verb is '_' in the name); "done" ends the server.
 CMD_SEQ=0
 cmd_ok() { ok "seq=$CMD_SEQ $*"; }
+# cmd_dmesg: the verb "dmesg": the guest's kernel log holds no warning,
+# oops or BUG, nor a line matching $CMD_DMESG_BAD (an extended regex of the
+# scenario's own driver complaints, e.g. "ring disabled"); clean=1.
+cmd_dmesg() {
+	local bad
+	bad=$(dmesg | grep -E "WARNING:|BUG:|Oops|general protection${CMD_DMESG_BAD:+|$CMD_DMESG_BAD}" | head -n 3)
+	[ -z "$bad" ] || fail "kernel log: $(echo "$bad" | tr '\n' ' ')"
+	cmd_ok "clean=1"
+}
 cmd_serve() {
 	local cmd verb wpid=
 	[ -p /tmp/cmd-watch ] || mkfifo /tmp/cmd-watch

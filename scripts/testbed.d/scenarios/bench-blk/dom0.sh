@@ -28,7 +28,7 @@ SAMPLES=${XPV_BENCH_SAMPLES:-3}
 PHASE1="stock ref tuned front"
 declare -A KERNEL=([stock]=stock [ref]=ref [tuned]=ref [front]=xpv)
 declare -A NULLB=([stock]=0 [ref]=1 [tuned]=2 [front]=3 [xpv]=3)
-declare -A VALS MED LO HI FIGS
+declare -A VALS MED FIGS
 last=0
 T_START=$(tb_now)
 # dom0.sh gets TB_TIMEOUT-45 s; keep 30 s for the teardown and the
@@ -159,7 +159,7 @@ summarize() {
 		u=$(unit_of "$job")
 		# shellcheck disable=SC2086
 		read -r m lo hi < <(stats ${VALS[$p.$job.perf]})
-		MED[$p.$job]=$m LO[$p.$job]=$lo HI[$p.$job]=$hi
+		MED[$p.$job]=$m
 		tb_metric "${p}_${job}_${u}" "$m" "$u"
 		tb_metric "${p}_${job}_${u}_min" "$lo" "$u"
 		tb_metric "${p}_${job}_${u}_max" "$hi" "$u"
@@ -177,23 +177,17 @@ summarize() {
 # ratios NAME PAIR BASE: PAIR over BASE, higher is better throughout:
 #   ratio_NAME_JOB_UNIT          median speed of PAIR / median of BASE
 #   ratio_NAME_JOB_notif         BASE's notifications per I/O / PAIR's
-#   sig_NAME_JOB                 1 when the gain |ratio - 1| is larger
-#                                than either pair's spread (max - min) /
-#                                median, 0 ("not significant") otherwise
 #   ratio_NAME_speed_geomean     geometric mean of the four speed ratios
+# Whether a ratio is significant is table.py's to say, from the samples
+# (tools/benchstats.py: one rule for every bench table).
 ratios() {
-	local name=$1 a=$2 b=$3 job u r sig prod=1 n=0
+	local name=$1 a=$2 b=$3 job u r prod=1 n=0
 	for job in $JOBS; do
 		[ -n "${MED[$a.$job]:-}" ] && [ -n "${MED[$b.$job]:-}" ] || continue
 		u=$(unit_of "$job")
-		read -r r sig < <(awk -v ma="${MED[$a.$job]}" -v la="${LO[$a.$job]}" -v ha="${HI[$a.$job]}" \
-			-v mb="${MED[$b.$job]}" -v lb="${LO[$b.$job]}" -v hb="${HI[$b.$job]}" 'BEGIN {
-			r = mb > 0 ? ma / mb : 0
-			sa = ma > 0 ? (ha - la) / ma : 1; sb = mb > 0 ? (hb - lb) / mb : 1
-			s = sa > sb ? sa : sb; g = r > 1 ? r - 1 : 1 - r
-			printf "%.3f %d\n", r, (g > s) }')
+		r=$(awk -v ma="${MED[$a.$job]}" -v mb="${MED[$b.$job]}" \
+			'BEGIN { printf "%.3f", (mb > 0 ? ma / mb : 0) }')
 		tb_metric "ratio_${name}_${job}_${u}" "$r" x
-		tb_metric "sig_${name}_${job}" "$sig" flag
 		tb_metric "ratio_${name}_${job}_notif" "$(awk -v a="${MED[$a.$job.notif]}" -v b="${MED[$b.$job.notif]}" \
 			'BEGIN { printf "%.3f", (a > 0 ? b / a : 0) }')" x
 		prod=$(awk -v p="$prod" -v r="$r" 'BEGIN { printf "%.9f", p * r }')
@@ -294,7 +288,7 @@ else
 	xenstore-exists "/local/domain/0/backend/vbd/$domid/51712" 2> /dev/null &&
 		tb_fail "the stock back end still serves bench-front's xvda 60 s after block-detach"
 	tb_step "xpv: swap the back end"
-	tb_use_xpv_blkback
+	tb_use_xpv_back blk
 	attach xpv
 	for k in $(seq "$rounds"); do
 		for job in $JOBS; do

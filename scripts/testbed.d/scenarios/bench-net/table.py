@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Print the bench-net figures (build/results/bench-net.json) as a table
 (median and min-max of the rounds per pair and job, ours/stock ratios of
-the medians, whether the sample ranges are apart) and plot the medians with
-their ranges into build/results/bench-net.png (gnuplot)."""
-import json
+the medians, each marked "n.s." when either pair's spread is wider than the
+gain: tools/benchstats.py, the rule bench-blk's table prints too) and plot
+the medians with their ranges into build/results/bench-net.png (gnuplot)."""
 import os
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import benchstats  # noqa: E402
 
 PAIRS = [("stock", "stock"), ("front", "our front"), ("xpv", "ours both")]
 JOBS = [("tcp-tx", "TCP guest->dom0", "Mbit_s", "Mbit/s"),
@@ -22,10 +24,10 @@ def plot(m, have, png):
     for job, title, u, _ in JOBS:
         cells = []
         for p, _ in have:
-            med = m.get(f"{p}_{job}_{u}_median")
-            if med is None:
+            vals = benchstats.samples(m, f"{p}_{job}_r")
+            if not vals:
                 break
-            cells += [med, m[f"{p}_{job}_{u}_min"], m[f"{p}_{job}_{u}_max"]]
+            cells += list(benchstats.summary(vals))
         else:
             rows.append((title, cells))
     if not rows:
@@ -61,21 +63,17 @@ def plot(m, have, png):
 
 
 def main(path):
-    try:
-        with open(path) as f:
-            data = json.load(f)
-    except (OSError, ValueError) as e:
-        print(f"bench-net: no figures ({path}: {e})")
+    loaded = benchstats.load(path, "bench-net")
+    if loaded is None:
         return 1
-    m = {k: v["value"] for k, v in data.get("metrics", {}).items()}
-    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(os.path.getmtime(path)))
+    m, stamp = loaded
     print(f"bench-net ({path}, {stamp}); iperf3 between a 2-vCPU PVH guest and dom0 "
           "over xenbr0, Xen 4.17 under QEMU TCG")
     print("pairs: stock = stock netfront + stock netback; our front = xpv-netfront + "
           "stock netback; ours both = xpv-netfront + xpv-netback")
     if not m.get("xpv_measured"):
         print("ours both: skipped (no build/modules/xpv-netback.ko)")
-    have = [(p, n) for p, n in PAIRS if f"{p}_tcp-tx_Mbit_s_median" in m]
+    have = [(p, n) for p, n in PAIRS if benchstats.samples(m, f"{p}_tcp-tx_r")]
     ratios = [(p, n) for p, n in have if p != "stock"]
     hdr = f"{'job':<22} {'figure':<22}" + "".join(f" {n:>20}" for _, n in have)
     hdr += "".join(f" {'ratio ' + p:>16}" for p, _ in ratios)
@@ -83,13 +81,17 @@ def main(path):
     print("-" * len(hdr))
     for job, title, u, unit in JOBS:
         cells = []
+        base = benchstats.samples(m, f"stock_{job}_r")
         for p, _ in have:
-            med, lo, hi = (m.get(f"{p}_{job}_{u}_{s}") for s in ("median", "min", "max"))
-            cells.append(f" {'%.1f (%.1f-%.1f)' % (med, lo, hi) if med is not None else '-':>20}")
+            vals = benchstats.samples(m, f"{p}_{job}_r")
+            cells.append(f" {'%.1f (%.1f-%.1f)' % benchstats.summary(vals) if vals else '-':>20}")
         for p, _ in ratios:
-            r = m.get(f"ratio_{p}_{job}_{u}")
-            sig = "" if m.get(f"significant_{p}_{job}") else " n.s."
-            cells.append(f" {('%.2f%s' % (r, sig)) if r is not None else '':>16}")
+            ours = benchstats.samples(m, f"{p}_{job}_r")
+            if not ours or not base:
+                cells.append(f" {'':>16}")
+                continue
+            sig = "" if benchstats.significant(ours, base) else " n.s."
+            cells.append(f" {'%.2f%s' % (benchstats.ratio(ours, base), sig):>16}")
         print(f"{title:<22} {unit + ' median (min-max)':<22}" + "".join(cells))
         cells = []
         for p, _ in have:
@@ -100,7 +102,7 @@ def main(path):
             cells.append(f" {('%.2f' % r) if r is not None else '':>16}")
         print(f"{'':<22} {'irqs per packet':<22}" + "".join(cells))
     print("ratios: speed ours/stock of the medians; interrupts per packet stock/ours "
-          "(higher is better); n.s. = not significant (the sample ranges overlap).")
+          "(higher is better);\n" + benchstats.NOTE + ".")
     png = plot(m, have, os.path.splitext(path)[0] + ".png")
     if png:
         print(f"plot: {png}")

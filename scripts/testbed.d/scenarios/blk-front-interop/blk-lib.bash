@@ -1,12 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # dom0 helpers for the block scenarios (bash, sourced by a dom0.sh after
-# dom0/lib.sh): they drive guest.sh of this directory (see its header for
-# the command protocol) and look at the backing files and the stock
-# blkback's statistics. Not a guest script (no .sh suffix).
+# dom0/lib.sh): guest.sh of this directory is driven with dom0/lib.sh's
+# tb_cmd_ready / tb_cmd (see its header for the verbs); these look at the
+# backing files and the stock blkback's statistics. Not a guest script (no
+# .sh suffix).
 #
-#   blk_ready NAME TIMEOUT            wait until the guest serves commands
-#   blk_cmd NAME TIMEOUT VERB ARG...  run one command; TB_LINE is its
-#                                     XPV-OK line (read fields with tb_field)
 #   blk_img NAME DEV                  backing file tb_guest_create made
 #   blk_sha FILE OFF MIB              sha256 of MIB MiB at OFF MiB of FILE
 #   blk_alloc FILE                    bytes allocated to FILE (stat %b)
@@ -22,28 +20,6 @@
 #   blk_attach NAME SPEC              xl block-attach, bounded to 90 s
 #   blk_detach NAME DEV [--force]     xl block-detach, bounded to 90 s; sets
 #                                     BLK_DETACH_S (seconds it took)
-
-declare -A BLK_SEQ
-
-blk_ready() {
-	BLK_SEQ[$1]=0
-	tb_wait_console "$1" 'XPV-OK blk-ready seq=0' "$2"
-}
-
-blk_cmd() {
-	local name=$1 timeout=$2 seq
-	shift 2
-	seq=$(( ${BLK_SEQ[$name]:-0} + 1 ))
-	BLK_SEQ[$name]=$seq
-	tb_console_mark "$name"
-	tb_log "blk $name #$seq: $*"
-	tb_xs_write "$name" blk-cmd "$seq $*"
-	# A guest that dies and is restarted (on_reboot) starts over at seq 0.
-	tb_wait_console "$name" "XPV-OK $1 seq=$seq( |\$)|XPV-GUEST-INIT" "$timeout"
-	[[ $TB_LINE == *XPV-GUEST-INIT* ]] &&
-		tb_fail "guest $name restarted during '$*'$(tb_postmortem "$name")"
-	tb_log "blk $name #$seq: ${TB_LINE#*seq=$seq}"
-}
 
 blk_img() { echo "/var/lib/xen/images/$1-$2.img"; }
 
@@ -90,9 +66,9 @@ blk_diag() {
 		"front state $(xenstore-read "/local/domain/$id/device/vbd/$devid/state" 2>&1)"
 	xl block-list "$name" >&2 2>&1
 	[ -n "$id" ] || return 0
-	seq=$(( ${BLK_SEQ[$name]:-0} + 1 ))
-	BLK_SEQ[$name]=$seq
-	xenstore-write "/local/domain/$id/data/blk-cmd" "$seq klog 40" 2>/dev/null || return 0
+	seq=$(( ${TB_CMD_SEQ[$name]:-0} + 1 ))
+	TB_CMD_SEQ[$name]=$seq
+	xenstore-write "/local/domain/$id/data/cmd" "$seq klog 40" 2>/dev/null || return 0
 	for i in $(seq 100); do
 		[ "$(tb_console_count "$name" "XPV-OK klog seq=$seq( |\$)")" -gt 0 ] && break
 		sleep 0.2

@@ -69,7 +69,7 @@ full)
 	for back in stock xpv; do
 		if [ $back = xpv ]; then
 			tb_step "swap the back end"
-			tb_use_xpv_blkback
+			tb_use_xpv_back blk
 		fi
 		for pg in 1 0; do
 			for q in 1 2; do

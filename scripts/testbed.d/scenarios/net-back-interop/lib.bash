@@ -145,7 +145,7 @@ nb_wait_pid() {
 }
 
 tb_step use-xpv-netback
-tb_use_xpv_netback
+tb_use_xpv_back net
 
 tb_step refusals
 xenstore-write "$NB_FE/backend" "$NB_BE" "$NB_FE/backend-id" 0 "$NB_FE/handle" 7 \

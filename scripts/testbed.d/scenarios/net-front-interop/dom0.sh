@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # net-front-interop, dom0 side: our kernel's xpv-netfront against the stock
 # dom0's xen-netback (vif-bridge on xenbr0), 2 vCPUs. The guest runs
-# guest.sh (a command server, driven with blk-front-interop/blk-lib.bash);
+# guest.sh (a command server on cmd_serve, driven with tb_cmd);
 # every transfer is checked by sha256 on both ends, the offloads and the
 # queues by the front end's own counters.
 #
@@ -24,12 +24,12 @@ tb_step create
 tb_guest_create $G --kernel xpv --vcpus 2 --memory 320 --vif --script net-front-interop/guest.sh
 tb_step guest-boot
 tb_wait_console $G 'XPV-GUEST-INIT' 180
-blk_ready $G 60
+tb_cmd_ready $G 60
 id=$(tb_domid $G)
 vif=vif$id.0
 
 tb_step link-up
-blk_cmd $G 60 up 30
+tb_cmd $G 60 up 30
 [ "$(tb_field driver)" = xpv-vif ] || tb_fail "eth0 is driven by '$(tb_field driver)', not xpv-vif"
 [ "$(tb_field queues)" = 2 ] || tb_fail "eth0 has $(tb_field queues) queue(s) with 2 vCPUs and netback's multi-queue-max-queues, want 2"
 [ "$(tb_field split)" = 1 ] || tb_fail "netback offers split event channels; eth0 uses split=$(tb_field split)"
@@ -47,22 +47,22 @@ done
 ip link show "$vif" > /dev/null 2>&1 || tb_fail "no $vif in dom0"
 
 tb_step ping
-blk_cmd $G 60 ping 20
+tb_cmd $G 60 ping 20
 tb_metric ping_avg_ms "$(tb_field avg_ms)" ms
 out=$(ping -c 20 -i 0.2 -W 3 $GIP 2>&1)
 echo "$out" | grep -q '20 packets transmitted, 20 packets received' ||
 	tb_fail "dom0 -> guest ping: $(echo "$out" | grep 'packets transmitted')"
 
 tb_step tcp-to-guest
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 tx_gso0=$(tb_field tx_gso) rx_gso0=$(tb_field rx_gso)
-blk_cmd $G 30 recv 5002
+tb_cmd $G 30 recv 5002
 t0=$(tb_now)
 if ! timeout 120 bash -c "cat $PAT > /dev/tcp/$GIP/5002"; then
-	blk_cmd $G 30 stats
+	tb_cmd $G 30 stats
 	tb_fail "sending $MIB MiB to the guest failed (the guest's counters: $TB_LINE)"
 fi
-blk_cmd $G 120 recv-wait 90
+tb_cmd $G 120 recv-wait 90
 [ "$(tb_field bytes)" = $((MIB << 20)) ] || tb_fail "the guest received $(tb_field bytes) bytes, dom0 sent $((MIB << 20))"
 [ "$(tb_field sha)" = "$psum" ] || tb_fail "the guest received sha256 $(tb_field sha), dom0 sent $psum"
 tb_metric tcp_to_guest_MiBps "$(tb_calc "$MIB / ($(tb_now) - $t0)")" MiB/s
@@ -70,7 +70,7 @@ tb_metric tcp_to_guest_MiBps "$(tb_calc "$MIB / ($(tb_now) - $t0)")" MiB/s
 tb_step tcp-from-guest
 nc -l -p 5001 > /tmp/net-back.bin < <(sleep 600) &
 ncpid=$!
-blk_cmd $G 180 send 5001
+tb_cmd $G 180 send 5001
 tb_metric tcp_from_guest_MiBps "$(tb_calc "$MIB * 1000 / $(tb_field ms)")" MiB/s
 for i in $(seq 100); do
 	kill -0 $ncpid 2>/dev/null || break
@@ -82,7 +82,7 @@ got=$(sha256sum /tmp/net-back.bin | cut -d' ' -f1)
 rm -f /tmp/net-back.bin
 
 tb_step offloads
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 tx_gso=$(( $(tb_field tx_gso) - tx_gso0 ))
 rx_gso=$(( $(tb_field rx_gso) - rx_gso0 ))
 tb_log "GSO packets across the rings during the transfers: sent $tx_gso, received $rx_gso; csum offloaded $(tb_field tx_csum)"
@@ -94,7 +94,7 @@ tb_metric tx_gso_packets "$tx_gso" packets
 tb_metric rx_gso_packets "$rx_gso" packets
 
 tb_step queues
-blk_cmd $G 30 echo 5005
+tb_cmd $G 30 echo 5005
 for i in $(seq $FLOWS); do
 	exec 3<> "/dev/tcp/$GIP/5005" || tb_fail "connection $i to the guest's echo server failed"
 	echo "flow $i" >&3
@@ -102,7 +102,7 @@ for i in $(seq $FLOWS); do
 	exec 3>&-
 	[ "$line" = "flow $i" ] || tb_fail "connection $i echoed '$line'"
 done
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 for q in 0 1; do
 	[ "$(tb_field q${q}tx)" -gt 0 ] && [ "$(tb_field q${q}rx)" -gt 0 ] ||
 		tb_fail "queue $q carried no traffic: tx $(tb_field q${q}tx), rx $(tb_field q${q}rx) packets"
@@ -124,7 +124,7 @@ done
 exec 3>&-
 ms=$(tb_calc "($(tb_now) - $t0) * 1000")
 sleep 2
-blk_cmd $G 60 stats
+tb_cmd $G 60 stats
 got=$(( $(tb_field udp_in) + $(tb_field udp_noport) - u0 ))
 tb_log "UDP burst: $sent of $UDP_N datagrams of 1000 bytes sent in $ms ms, $got reached the guest's UDP layer, loss $(tb_calc "100 * ($sent - $got) / $sent") %"
 [ "$sent" -gt $((UDP_N / 2)) ] || tb_fail "only $sent of $UDP_N datagrams could be sent"
@@ -134,26 +134,26 @@ tb_metric udp_loss_pct "$(tb_calc "100 * ($sent - $got) / $sent")" %
 
 tb_step jumbo
 ip link set "$vif" mtu 9000 && ip link set xenbr0 mtu 9000 || tb_fail "cannot set MTU 9000 on $vif and xenbr0"
-blk_cmd $G 30 mtu 9000
+tb_cmd $G 30 mtu 9000
 [ "$(tb_field mtu)" = 9000 ] || tb_fail "eth0 MTU is $(tb_field mtu)"
-blk_cmd $G 60 ping 5 8000
+tb_cmd $G 60 ping 5 8000
 out=$(ping -c 5 -i 0.2 -W 3 -s 8000 $GIP 2>&1)
 echo "$out" | grep -q '5 packets transmitted, 5 packets received' ||
 	tb_fail "dom0 -> guest 8000-byte ping: $(echo "$out" | grep 'packets transmitted')"
-blk_cmd $G 30 mtu 1500
+tb_cmd $G 30 mtu 1500
 ip link set xenbr0 mtu 1500
 
 tb_step hot-unplug-load
 nc -ll -p 5006 -e /bin/cat > /dev/null 2>&1 &
 echopid=$!
-blk_cmd $G 30 load 5006
+tb_cmd $G 30 load 5006
 sleep 3
 t0=$(tb_now)
 timeout 90 xl network-detach $G 0 > "$TB/detach.log" 2>&1 ||
 	tb_fail "xl network-detach failed: $(tail -n 3 "$TB/detach.log" | tr '\n' ' ')"
 tb_metric detach_load_s "$(tb_calc "$(tb_now) - $t0")" s
-blk_cmd $G 60 gone 30
-blk_cmd $G 30 load-stop
+tb_cmd $G 60 gone 30
+tb_cmd $G 30 load-stop
 tb_log "pings answered during the load: $(tb_field pings)"
 kill $echopid 2>/dev/null
 for i in $(seq 100); do
@@ -165,15 +165,15 @@ ip link show "$vif" > /dev/null 2>&1 && tb_fail "$vif still exists 20 s after th
 tb_step hot-plug
 timeout 90 xl network-attach $G type=vif mac=00:16:3e:00:00:01 bridge=xenbr0 > "$TB/attach.log" 2>&1 ||
 	tb_fail "xl network-attach failed: $(tail -n 3 "$TB/attach.log" | tr '\n' ' ')"
-blk_cmd $G 90 up 60
+tb_cmd $G 90 up 60
 [ "$(tb_field queues)" = 2 ] || tb_fail "the re-attached eth0 has $(tb_field queues) queue(s)"
-blk_cmd $G 60 ping 10
+tb_cmd $G 60 ping 10
 out=$(ping -c 10 -i 0.2 -W 3 $GIP 2>&1)
 echo "$out" | grep -q '10 packets transmitted, 10 packets received' ||
 	tb_fail "dom0 -> guest ping after re-attach: $(echo "$out" | grep 'packets transmitted')"
 
 tb_step kernel-log
-blk_cmd $G 30 dmesg
+tb_cmd $G 30 dmesg
 # net-xpv (this script with our back end) checks our back end's side here.
 if declare -F net_back_checks > /dev/null; then
 	tb_step back-end-counters
@@ -181,7 +181,7 @@ if declare -F net_back_checks > /dev/null; then
 fi
 
 tb_step shutdown
-blk_cmd $G 30 done
+tb_cmd $G 30 done
 xl shutdown $G || tb_fail "xl shutdown $G failed"
 TB_WATCH_DEATH=0 tb_wait_console $G 'XPV-SHUTDOWN poweroff' 30
 tb_wait_gone $G 60

@@ -17,5 +17,5 @@ net_back_checks() {
 	tb_log "$vif: $(echo "$s" | awk '$1 ~ /^guest_(tx|rx)_packets:$/' | tr -s ' ' | tr '\n' ' ')"
 }
 
-tb_use_xpv_netback
+tb_use_xpv_back net
 . "$TBD/scenarios/net-front-interop/dom0.sh"

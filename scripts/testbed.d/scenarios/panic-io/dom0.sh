@@ -5,7 +5,7 @@ V=victim
 W=witness
 
 tb_step backend
-tb_use_xpv_blkback
+tb_use_xpv_back blk
 
 tb_step witness-boot
 tb_guest_create $W --kernel stock --vcpus 1 --memory 256 --disk 8 --script panic-io/witness.sh
