@@ -73,8 +73,10 @@ MODULE_PARM_DESC(request_timeout,
 
 /* How long in-flight requests may drain when the back end closes. */
 #define XPV_BLKFRONT_DRAIN_MS	5000
-/* How long a suspend lets the requests in flight be answered first. */
-#define XPV_BLKFRONT_SUSPEND_DRAIN_MS	2000
+static unsigned int suspend_drain_ms = 2000;
+module_param(suspend_drain_ms, uint, 0644);
+MODULE_PARM_DESC(suspend_drain_ms,
+		 "Milliseconds a suspend lets the requests in flight be answered before the domain is suspended; those still out are replayed after a restore (default 2000, 0: none)");
 
 int xpv_blkfront_major;
 static DEFINE_IDA(blkfront_index_ida);
@@ -1006,7 +1008,7 @@ static int blkfront_suspend(struct xpv_xenbus_device *dev)
 
 	if (!info)
 		return 0;
-	deadline = jiffies + msecs_to_jiffies(XPV_BLKFRONT_SUSPEND_DRAIN_MS);
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(suspend_drain_ms));
 	mutex_lock(&info->mutex);
 	if (info->disk)
 		blk_mq_quiesce_queue(info->disk->queue);
