@@ -422,7 +422,7 @@ irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id)
 	bool idle = false;
 
 	spin_lock_irqsave(&ring->lock, flags);
-	if (!ring->connected || ring->broken)
+	if (!ring->connected || ring->broken || ring->held)
 		goto out_unlock;
 	do {
 		while (xpv_blkif_front_get(&ring->fr, &rsp)) {

@@ -81,6 +81,8 @@ struct xpv_blkfront_info;
  * @closing: the back end is closing: no new requests, the ones in flight
  *	drain
  * @broken: the back end broke the protocol on this ring
+ * @held: a suspend keeps the responses on the ring (suspend_replay_all):
+ *	they are taken after a cancelled suspend, or the requests replayed
  * @fr: the front end's ring state (x86_64 layout)
  * @mem: the shared ring's pages and grants (mem.order is the
  *	ring-page-order)
@@ -108,6 +110,7 @@ struct xpv_blkfront_ring {
 	bool connected;
 	bool closing;
 	bool broken;
+	bool held;
 	struct xpv_blkif_front_ring fr;
 	struct xpv_front_ring mem;
 	struct xpv_ring_evtchn ev;

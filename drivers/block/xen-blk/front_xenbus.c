@@ -73,6 +73,11 @@ MODULE_PARM_DESC(request_timeout,
 
 /* How long in-flight requests may drain when the back end closes. */
 #define XPV_BLKFRONT_DRAIN_MS	5000
+static bool suspend_replay_all;
+module_param(suspend_replay_all, bool, 0644);
+MODULE_PARM_DESC(suspend_replay_all,
+		 "Test: take no response once a suspend has stopped the queue, so that every request then on a ring is replayed after a restore (default N)");
+
 static unsigned int suspend_drain_ms = 2000;
 module_param(suspend_drain_ms, uint, 0644);
 MODULE_PARM_DESC(suspend_drain_ms,
@@ -995,6 +1000,23 @@ static void blkfront_remove(struct xpv_xenbus_device *dev)
 	kfree(info);
 }
 
+/* Stop (or resume) taking responses off the rings. Mutex held. */
+static void blkfront_hold_responses(struct xpv_blkfront_info *info, bool hold)
+{
+	unsigned int i;
+
+	for (i = 0; info->rings && i < info->nr_rings; i++) {
+		struct xpv_blkfront_ring *ring = &info->rings[i];
+
+		spin_lock_irq(&ring->lock);
+		ring->held = hold;
+		spin_unlock_irq(&ring->lock);
+		/* What the back end answered meanwhile: take it now. */
+		if (!hold && ring->ev.irq > 0)
+			xpv_blkfront_interrupt(ring->ev.irq, ring);
+	}
+}
+
 /*
  * The domain is about to be suspended: no new request goes to the back
  * end, and the ones in flight get a moment to be answered (fewer to
@@ -1012,6 +1034,10 @@ static int blkfront_suspend(struct xpv_xenbus_device *dev)
 	mutex_lock(&info->mutex);
 	if (info->disk)
 		blk_mq_quiesce_queue(info->disk->queue);
+	if (READ_ONCE(suspend_replay_all)) {
+		blkfront_hold_responses(info, true);
+		deadline = jiffies;
+	}
 	mutex_unlock(&info->mutex);
 	while (!blkfront_rings_idle(info) && time_before(jiffies, deadline))
 		msleep(20);
@@ -1025,6 +1051,7 @@ static void blkfront_suspend_cancel(struct xpv_xenbus_device *dev)
 	if (!info)
 		return;
 	mutex_lock(&info->mutex);
+	blkfront_hold_responses(info, false);
 	if (info->disk && !info->resuming)
 		blk_mq_unquiesce_queue(info->disk->queue);
 	mutex_unlock(&info->mutex);
@@ -1064,6 +1091,7 @@ static int blkfront_resume(struct xpv_xenbus_device *dev)
 		xpv_ring_evtchn_close(dev, &ring->ev, ring);
 		info->replayed += xpv_blkfront_requeue_inflight(ring);
 		blkfront_free_ring(ring);
+		ring->held = false;
 		ring->closing = false;
 		ring->broken = false;
 		ring->last_report = 0;

@@ -101,7 +101,7 @@ if [ "$NET" = 1 ]; then
 fi
 tb_step create
 tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --disk 64 $VIF \
-	--extra "xpv_blkfront.suspend_drain_ms=0"
+	--extra "xpv_blkfront.suspend_replay_all=1"
 tb_step boot
 tb_wait_console $G 'XPV-GUEST-INIT' 120
 id=$(tb_domid $G)
@@ -165,7 +165,8 @@ fi
 sleep 1
 grep -a -h 'XPV-INFO kernel:' "$TB"/console/guest-"$G"*.log > "$TB/guest-suspend-log.txt" 2>/dev/null
 tb_log "guest kernel on its suspends: $(wc -l < "$TB/guest-suspend-log.txt") lines in guest-suspend-log.txt"
-# The guest suspends without draining its rings (suspend_drain_ms=0): what
+# The guest keeps the responses on its rings once it suspends
+# (suspend_replay_all=1): what
 # was in flight at each restore was replayed; how much is a figure.
 n=$(sed -n 's/.*connected again after resume: \([0-9]*\) request.*/\1/p' "$TB/guest-suspend-log.txt" | awk '{ s += $1 } END { print s + 0 }')
 tb_metric replayed_requests "$n" requests
