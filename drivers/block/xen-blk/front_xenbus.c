@@ -1032,12 +1032,13 @@ static int blkfront_suspend(struct xpv_xenbus_device *dev)
 		return 0;
 	deadline = jiffies + msecs_to_jiffies(READ_ONCE(suspend_drain_ms));
 	mutex_lock(&info->mutex);
-	if (info->disk)
-		blk_mq_quiesce_queue(info->disk->queue);
+	/* Before the quiesce, whose grace period lets the back end answer. */
 	if (READ_ONCE(suspend_replay_all)) {
 		blkfront_hold_responses(info, true);
 		deadline = jiffies;
 	}
+	if (info->disk)
+		blk_mq_quiesce_queue(info->disk->queue);
 	mutex_unlock(&info->mutex);
 	while (!blkfront_rings_idle(info) && time_before(jiffies, deadline))
 		msleep(20);
