@@ -29,6 +29,7 @@
 #include <xpv/xpv.h>
 
 #include "../tty/hvc/hvc_console.h"
+#include "xenbus_internal.h"
 
 #define XPV_CONS_VTERMNO	0x78707630	/* "xpv0" */
 /* How long a write waits for xenconsoled to make room before dropping. */
@@ -36,6 +37,7 @@
 
 static struct xencons_interface *xpv_cons_ring;
 static evtchn_port_t xpv_cons_port;
+static int xpv_cons_irq = -1;
 static bool xpv_cons_broken;
 static struct hvc_struct *xpv_cons_hvc;
 
@@ -231,7 +233,37 @@ static int __init xpv_cons_init(void)
 		return PTR_ERR(hp);
 	}
 	xpv_cons_hvc = hp;
+	xpv_cons_irq = irq;
 	pr_info("hvc0 on event channel %u (irq %d)\n", xpv_cons_port, irq);
 	return 0;
 }
 device_initcall(xpv_cons_init);
+
+/**
+ * xpv_cons_resume() - the console's event channel after a restore
+ *
+ * The ring stays on the same page (HVM_PARAM_CONSOLE_PFN); the restored
+ * domain has a new port for it, which the same IRQ now serves.
+ */
+void xpv_cons_resume(void)
+{
+	u64 port;
+	int rc;
+
+	if (!xpv_cons_ring)
+		return;
+	rc = xpv_hvm_get_param(HVM_PARAM_CONSOLE_EVTCHN, &port);
+	if (rc || !port || port > U32_MAX) {
+		pr_err("no console event channel after resume (%d)\n", rc);
+		return;
+	}
+	WRITE_ONCE(xpv_cons_port, port);
+	if (xpv_cons_irq > 0) {
+		rc = xpv_evtchn_rebind(xpv_cons_irq, port);
+		if (rc)
+			pr_err("console event channel %llu not bound: %d\n",
+			       port, rc);
+	}
+	/* Output written while the port was stale: tell xenconsoled. */
+	xpv_evtchn_notify(port);
+}

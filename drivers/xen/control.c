@@ -7,8 +7,9 @@
  * the toolstack looks for) and start an orderly power-off or reboot. If user
  * space does not finish it within force_timeout seconds (an init that
  * ignores the request), the kernel powers off or restarts by itself.
- * control/sysrq carries one magic SysRq key. The feature-* nodes tell the
- * toolstack what we handle; suspend is not implemented and not advertised.
+ * control/sysrq carries one magic SysRq key. "suspend" (xl save, xl
+ * migrate) runs the suspend path of suspend.c. The feature-* nodes tell the
+ * toolstack what we handle.
  */
 #define pr_fmt(fmt) "xpv-control: " fmt
 
@@ -21,6 +22,8 @@
 #include <linux/workqueue.h>
 #include <linux/fs.h>
 #include <xpv/xenstore.h>
+
+#include "xenbus_internal.h"
 
 static unsigned int force_timeout = 20;
 module_param(force_timeout, uint, 0644);
@@ -104,6 +107,8 @@ again:
 		xpv_ctl_start(XPV_CTL_POWEROFF);
 	else if (!strcmp(req, "reboot"))
 		xpv_ctl_start(XPV_CTL_REBOOT);
+	else if (!strcmp(req, "suspend"))
+		xpv_suspend_request();
 	else
 		pr_warn("unsupported shutdown request \"%.32s\" ignored\n", req);
 	kfree(req);
@@ -157,6 +162,7 @@ static int __init xpv_control_init(void)
 {
 	static const char * const features[] = {
 		"feature-poweroff", "feature-reboot", "feature-sysrq",
+		"feature-suspend",
 	};
 	unsigned int i;
 	int err;
@@ -186,7 +192,7 @@ static int __init xpv_control_init(void)
 			pr_info("cannot advertise control/%s: %d\n", features[i],
 				werr);
 	}
-	pr_info("handling control/shutdown (poweroff, reboot, halt) and control/sysrq\n");
+	pr_info("handling control/shutdown (poweroff, reboot, halt, suspend) and control/sysrq\n");
 	return 0;
 }
 late_initcall(xpv_control_init);

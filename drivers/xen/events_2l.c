@@ -12,6 +12,7 @@
 
 #include <linux/init.h>
 #include <linux/percpu.h>
+#include <linux/string.h>
 #include <asm/sync_bitops.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/event_channel.h>
@@ -123,6 +124,23 @@ static bool xpv_2l_handle_events(unsigned int cpu)
 	return false;
 }
 
+/*
+ * A new domain after a restore: its shared_info is a fresh page with every
+ * port unmasked, and no port of ours exists any more.
+ */
+static void xpv_2l_resume(void)
+{
+	unsigned int i, cpu;
+
+	for (i = 0; i < XPV_2L_BITS; i++)
+		WRITE_ONCE(xpv_2l_mask_bits()[i], ~0UL);
+	for_each_possible_cpu(cpu) {
+		memset(per_cpu(xpv_2l_cpu_ports, cpu), 0,
+		       sizeof(per_cpu(xpv_2l_cpu_ports, cpu)));
+		xpv_2l_cursor_init(per_cpu_ptr(&xpv_2l_cursor, cpu));
+	}
+}
+
 const struct xpv_evtchn_ops xpv_evtchn_ops_2l = {
 	.name			= "2-level",
 	.max_ports		= XPV_2L_NR_PORTS,
@@ -135,6 +153,7 @@ const struct xpv_evtchn_ops xpv_evtchn_ops_2l = {
 	.test_and_mask		= xpv_2l_test_and_mask,
 	.unmask			= xpv_2l_unmask,
 	.handle_events		= xpv_2l_handle_events,
+	.resume			= xpv_2l_resume,
 };
 
 /**

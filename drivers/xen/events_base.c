@@ -57,19 +57,29 @@ enum xpv_evtchn_flow {
 	XPV_FLOW_PERCPU,
 };
 
+/*
+ * One bound port.  @port is 0 (never a valid port) once a restore in a new
+ * domain closed it behind our back, until its owner rebinds or unbinds it.
+ * @virq: the VIRQ it carries (then bound again by xpv_evtchn_resume()),
+ * or -1.
+ */
 struct xpv_evtchn {
 	evtchn_port_t port;
 	int irq;
+	int virq;
 	unsigned int cpu;
 	enum xpv_evtchn_flow flow;
 	unsigned int spurious;
 	struct delayed_work eoi_work;
+	struct list_head list;
 };
 
 static const struct xpv_evtchn_ops *xpv_evtchn_ops __ro_after_init =
 	&xpv_evtchn_ops_2l;
 static int *xpv_port_irq[XPV_PORT_ROWS];
 static DEFINE_MUTEX(xpv_evtchn_mutex);
+/* Every bound port (under xpv_evtchn_mutex), for xpv_evtchn_resume(). */
+static LIST_HEAD(xpv_evtchn_list);
 
 /* Force an ABI: "xpv.evtchn=2l" or "xpv.evtchn=fifo" (the default). */
 static bool xpv_evtchn_force_2l __initdata;
@@ -87,29 +97,34 @@ early_param("xpv.evtchn", xpv_evtchn_parse_abi);
 
 /* ==================== the dispatcher ==================== */
 
+/* Port 0 is never valid: it marks a port a restore closed (see resume). */
 static inline void xpv_port_mask(evtchn_port_t port)
 {
-	xpv_evtchn_ops->mask(port);
+	if (port)
+		xpv_evtchn_ops->mask(port);
 }
 
 static inline bool xpv_port_test_and_mask(evtchn_port_t port)
 {
-	return xpv_evtchn_ops->test_and_mask(port);
+	return port ? xpv_evtchn_ops->test_and_mask(port) : true;
 }
 
 static inline void xpv_port_unmask(evtchn_port_t port)
 {
-	xpv_evtchn_ops->unmask(port);
+	if (port)
+		xpv_evtchn_ops->unmask(port);
 }
 
 static inline void xpv_port_clear(evtchn_port_t port)
 {
-	xpv_evtchn_ops->clear_pending(port);
+	if (port)
+		xpv_evtchn_ops->clear_pending(port);
 }
 
 static inline void xpv_port_set(evtchn_port_t port)
 {
-	xpv_evtchn_ops->set_pending(port);
+	if (port)
+		xpv_evtchn_ops->set_pending(port);
 }
 
 static bool xpv_port_valid(evtchn_port_t port)
@@ -332,7 +347,7 @@ static void xpv_eoi_work(struct work_struct *work)
 }
 
 static int xpv_bind_port(evtchn_port_t port, enum xpv_evtchn_flow flow,
-			 unsigned int cpu, irq_handler_t handler,
+			 int virq, unsigned int cpu, irq_handler_t handler,
 			 unsigned long irqflags, const char *name, void *dev_id)
 {
 	struct xpv_evtchn *e;
@@ -348,6 +363,7 @@ static int xpv_bind_port(evtchn_port_t port, enum xpv_evtchn_flow flow,
 		return -ENOMEM;
 	e->port = port;
 	e->flow = flow;
+	e->virq = virq;
 	e->cpu = cpu;
 	INIT_DELAYED_WORK(&e->eoi_work, xpv_eoi_work);
 
@@ -394,6 +410,7 @@ static int xpv_bind_port(evtchn_port_t port, enum xpv_evtchn_flow flow,
 	xpv_port_clear(port);
 	xpv_evtchn_ops->bind_to_cpu(port, cpu);
 	xpv_set_port_irq(port, irq);
+	list_add_tail(&e->list, &xpv_evtchn_list);
 	mutex_unlock(&xpv_evtchn_mutex);
 
 	/* request_irq() unmasks the port through irq_startup/irq_unmask. */
@@ -404,6 +421,7 @@ static int xpv_bind_port(evtchn_port_t port, enum xpv_evtchn_flow flow,
 
 out_unbind:
 	mutex_lock(&xpv_evtchn_mutex);
+	list_del(&e->list);
 	xpv_port_mask(port);
 	xpv_evtchn_ops->unbind_from_cpu(port, cpu);
 	xpv_set_port_irq(port, -1);
@@ -431,8 +449,8 @@ out_unlock:
 int xpv_evtchn_bind(evtchn_port_t port, irq_handler_t handler,
 		    unsigned long irqflags, const char *name, void *dev_id)
 {
-	return xpv_bind_port(port, XPV_FLOW_EDGE, 0, handler, irqflags, name,
-			     dev_id);
+	return xpv_bind_port(port, XPV_FLOW_EDGE, -1, 0, handler, irqflags,
+			     name, dev_id);
 }
 EXPORT_SYMBOL_GPL(xpv_evtchn_bind);
 
@@ -453,7 +471,7 @@ int xpv_evtchn_bind_lateeoi(evtchn_port_t port, irq_handler_t handler,
 			    unsigned long irqflags, const char *name,
 			    void *dev_id)
 {
-	return xpv_bind_port(port, XPV_FLOW_LATEEOI, 0, handler, irqflags,
+	return xpv_bind_port(port, XPV_FLOW_LATEEOI, -1, 0, handler, irqflags,
 			     name, dev_id);
 }
 EXPORT_SYMBOL_GPL(xpv_evtchn_bind_lateeoi);
@@ -522,7 +540,7 @@ int xpv_evtchn_bind_virq(unsigned int virq, unsigned int cpu,
 	rc = xpv_event_channel_op(EVTCHNOP_bind_virq, &op);
 	if (rc)
 		return rc;
-	irq = xpv_bind_port(op.port, XPV_FLOW_PERCPU, cpu, handler,
+	irq = xpv_bind_port(op.port, XPV_FLOW_PERCPU, virq, cpu, handler,
 			    irqflags | IRQF_PERCPU, name, dev_id);
 	if (irq < 0)
 		xpv_evtchn_close(op.port);
@@ -563,21 +581,28 @@ void xpv_evtchn_unbind(int irq, void *dev_id)
 	 * free_irq() then waits for a handler already running.
 	 */
 	mutex_lock(&xpv_evtchn_mutex);
-	xpv_port_mask(e->port);
-	xpv_set_port_irq(e->port, -1);
+	if (e->port) {
+		xpv_port_mask(e->port);
+		xpv_set_port_irq(e->port, -1);
+	}
 	mutex_unlock(&xpv_evtchn_mutex);
 	synchronize_rcu();
 	free_irq(irq, dev_id);
 	cancel_delayed_work_sync(&e->eoi_work);
 
 	mutex_lock(&xpv_evtchn_mutex);
-	xpv_evtchn_ops->unbind_from_cpu(e->port, e->cpu);
-	xpv_port_clear(e->port);
+	list_del(&e->list);
+	if (e->port) {
+		xpv_evtchn_ops->unbind_from_cpu(e->port, e->cpu);
+		xpv_port_clear(e->port);
+	}
 	irq_set_chip_data(irq, NULL);
 	irq_free_desc(irq);
 	mutex_unlock(&xpv_evtchn_mutex);
 
-	xpv_evtchn_close(e->port);
+	/* A port a restore closed is not ours to close (0 after resume). */
+	if (e->port)
+		xpv_evtchn_close(e->port);
 	kfree(e);
 }
 EXPORT_SYMBOL_GPL(xpv_evtchn_unbind);
@@ -692,6 +717,138 @@ int xpv_evtchn_close(evtchn_port_t port)
 	return xpv_event_channel_op(EVTCHNOP_close, &op);
 }
 EXPORT_SYMBOL_GPL(xpv_evtchn_close);
+
+/* ==================== suspend and resume ==================== */
+
+/*
+ * Give bound port @e the new port @port (under xpv_evtchn_mutex): set it up
+ * in the ABI, deliver it to e->cpu, publish it, and unmask it unless the
+ * IRQ is disabled.
+ */
+static int xpv_evtchn_attach(struct xpv_evtchn *e, evtchn_port_t port)
+{
+	int rc;
+
+	if (!xpv_port_valid(port))
+		return -EINVAL;
+	rc = xpv_port_irq_row(port);
+	if (!rc)
+		rc = xpv_evtchn_ops->setup(port);
+	if (rc)
+		return rc;
+	if (e->cpu && e->flow != XPV_FLOW_PERCPU) {
+		struct evtchn_bind_vcpu op = {
+			.port = port, .vcpu = xpv_vcpu_id(e->cpu),
+		};
+
+		/* A new port goes to vCPU 0: follow the IRQ's affinity. */
+		if (xpv_event_channel_op(EVTCHNOP_bind_vcpu, &op))
+			e->cpu = 0;
+	}
+	xpv_port_mask(port);
+	xpv_port_clear(port);
+	e->port = port;
+	xpv_evtchn_ops->bind_to_cpu(port, e->cpu);
+	xpv_set_port_irq(port, e->irq);
+	if (!irqd_irq_disabled(irq_get_irq_data(e->irq)))
+		xpv_port_unmask(port);
+	return 0;
+}
+
+/**
+ * xpv_evtchn_rebind() - put an existing IRQ on another local port
+ * @irq: a Linux IRQ from xpv_evtchn_bind() or xpv_evtchn_bind_lateeoi()
+ * @port: the new local port (e.g. an HVM parameter read after a restore)
+ *
+ * For the owners of ports a restore closed (xenstore, console): the IRQ,
+ * its handler and its statistics stay; only the port behind it changes.
+ * The old port, if still valid, is forgotten, not closed.  Process context.
+ *
+ * Return: 0 or a negative errno (the IRQ then has no port).
+ */
+int xpv_evtchn_rebind(int irq, evtchn_port_t port)
+{
+	struct xpv_evtchn *e = xpv_info_of_irq(irq);
+	int rc;
+
+	if (!e)
+		return -EINVAL;
+	mutex_lock(&xpv_evtchn_mutex);
+	if (e->port) {
+		xpv_port_mask(e->port);
+		xpv_evtchn_ops->unbind_from_cpu(e->port, e->cpu);
+		xpv_set_port_irq(e->port, -1);
+		e->port = 0;
+	}
+	rc = xpv_evtchn_attach(e, port);
+	mutex_unlock(&xpv_evtchn_mutex);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xpv_evtchn_rebind);
+
+/**
+ * xpv_evtchn_resume_abi() - ABI state of a domain restored from a save
+ * @cancelled: the suspend was cancelled (same domain, nothing to redo)
+ *
+ * Called on the boot CPU with interrupts off, right after the suspend
+ * hypercall returned, with every other CPU offline.  In a new domain every
+ * port is gone and Xen knows nothing of our 2-level masks or FIFO control
+ * blocks: the ABI masks everything and registers its per-vCPU state again.
+ * Allocates nothing.
+ */
+void xpv_evtchn_resume_abi(bool cancelled)
+{
+	unsigned int r, i;
+
+	if (cancelled)
+		return;
+	/*
+	 * No upcall may take a new port for the old one of the same number:
+	 * the table is emptied before events can come in again.
+	 */
+	for (r = 0; r < XPV_PORT_ROWS; r++) {
+		if (!xpv_port_irq[r])
+			continue;
+		for (i = 0; i < XPV_PORT_ROW; i++)
+			WRITE_ONCE(xpv_port_irq[r][i], -1);
+	}
+	if (xpv_evtchn_ops->resume)
+		xpv_evtchn_ops->resume();
+}
+
+/**
+ * xpv_evtchn_resume() - bind what a restore closed, after the ABI is back
+ *
+ * The port table is empty (xpv_evtchn_resume_abi()); VIRQs of online CPUs
+ * are bound again (same IRQ, new port); every other port becomes 0 (dead)
+ * until its owner calls xpv_evtchn_rebind() or xpv_evtchn_unbind().  Process context, on
+ * the boot CPU with the other CPUs offline, interrupts on.
+ */
+void xpv_evtchn_resume(void)
+{
+	struct xpv_evtchn *e;
+
+	mutex_lock(&xpv_evtchn_mutex);
+	list_for_each_entry(e, &xpv_evtchn_list, list) {
+		struct evtchn_bind_virq op = { .virq = e->virq };
+		int rc;
+
+		e->port = 0;
+		if (e->virq < 0 || !cpu_online(e->cpu))
+			continue;
+		op.vcpu = xpv_vcpu_id(e->cpu);
+		rc = xpv_event_channel_op(EVTCHNOP_bind_virq, &op);
+		if (!rc) {
+			rc = xpv_evtchn_attach(e, op.port);
+			if (rc)
+				xpv_evtchn_close(op.port);
+		}
+		if (rc)
+			pr_err("VIRQ %d of CPU %u not bound again after resume: %d\n",
+			       e->virq, e->cpu, rc);
+	}
+	mutex_unlock(&xpv_evtchn_mutex);
+}
 
 /* ==================== choosing the ABI ==================== */
 

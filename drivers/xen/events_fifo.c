@@ -358,6 +358,51 @@ static void xpv_fifo_dead_cpu(unsigned int cpu)
 	}
 }
 
+/*
+ * A new domain after a restore: Xen has no control block and no event
+ * array.  The calling CPU (the only one online) registers its block again,
+ * zeroed; the other CPUs' blocks are dropped so that their next bring-up
+ * registers fresh ones.  Then every array page goes back, all words MASKED.
+ * The pages already exist, so nothing is allocated (interrupts are off).
+ */
+static void xpv_fifo_resume(void)
+{
+	unsigned int this = smp_processor_id(), cpu, n, i;
+	struct evtchn_fifo_control_block *cb;
+	int rc;
+
+	for_each_possible_cpu(cpu) {
+		cb = per_cpu(xpv_fifo_cb, cpu);
+		memset(per_cpu_ptr(&xpv_fifo_queues, cpu), 0,
+		       sizeof(struct xpv_fifo_queues));
+		if (!cb || cpu == this)
+			continue;
+		per_cpu(xpv_fifo_cb, cpu) = NULL;
+		free_page((unsigned long)cb);
+	}
+	cb = per_cpu(xpv_fifo_cb, this);
+	if (cb) {
+		struct evtchn_init_control op = {
+			.vcpu = xpv_vcpu_id(this),
+			.control_gfn = PHYS_PFN(__pa(cb)),
+		};
+
+		memset(cb, 0, PAGE_SIZE);
+		rc = xpv_event_channel_op(EVTCHNOP_init_control, &op);
+		if (rc)
+			pr_err("vCPU %u: control block refused after resume (%d): no events\n",
+			       op.vcpu, rc);
+	}
+	n = xpv_fifo_pages;
+	/* Re-published page by page by xpv_fifo_expand(), as at boot. */
+	smp_store_release(&xpv_fifo_pages, 0);
+	for (i = 0; i < n; i++) {
+		rc = xpv_fifo_expand();
+		if (rc)
+			break;
+	}
+}
+
 const struct xpv_evtchn_ops xpv_evtchn_ops_fifo = {
 	.name			= "FIFO",
 	.max_ports		= EVTCHN_FIFO_NR_CHANNELS,
@@ -372,6 +417,7 @@ const struct xpv_evtchn_ops xpv_evtchn_ops_fifo = {
 	.handle_events		= xpv_fifo_handle_events,
 	.init_cpu		= xpv_fifo_init_cpu,
 	.dead_cpu		= xpv_fifo_dead_cpu,
+	.resume			= xpv_fifo_resume,
 };
 
 /**

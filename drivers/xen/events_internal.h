@@ -30,6 +30,9 @@
  * @init_cpu: per-vCPU set-up before @cpu runs (may be NULL)
  * @dead_cpu: @cpu went offline and its ports moved to other vCPUs; send on
  *            what Xen had queued for it (may be NULL)
+ * @resume: the domain was restored into a new one: every port masked, the
+ *          per-vCPU state registered again for the calling (only online)
+ *          CPU and forgotten for the others; interrupts off, no allocation
  *
  * Except @setup, @init_cpu, @dead_cpu and @handle_events, any context.
  */
@@ -47,6 +50,7 @@ struct xpv_evtchn_ops {
 	bool (*handle_events)(unsigned int cpu);
 	int (*init_cpu)(unsigned int cpu);
 	void (*dead_cpu)(unsigned int cpu);
+	void (*resume)(void);
 };
 
 /* events_base.c: run the handler of a port an ABI found pending. */

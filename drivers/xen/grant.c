@@ -34,6 +34,7 @@
 #include <xpv/xpv.h>
 
 #include "proto/gref_alloc.h"
+#include "xenbus_internal.h"
 
 #define GNT_PER_FRAME	(PAGE_SIZE / sizeof(struct grant_entry_v1))
 /* Bound the bookkeeping even if Xen allows a huge table. */
@@ -651,6 +652,40 @@ int xpv_gnttab_copy(struct gnttab_copy *ops, unsigned int count)
 	return err;
 }
 EXPORT_SYMBOL_GPL(xpv_gnttab_copy);
+
+/* -------------------------------------------------------------- resume */
+
+/**
+ * xpv_gnttab_resume() - give the grant frames back to a restored domain
+ *
+ * The new domain's grant table is empty and mapped nowhere: put each frame
+ * we had back where it was (the pages are still ours).  Its entries are
+ * all zero, so every reference still allocated grants nothing and revoking
+ * it succeeds at once; the front ends grant again what they still need.
+ * Revocations deferred before the suspend now succeed too.
+ */
+void xpv_gnttab_resume(void)
+{
+	unsigned int i;
+	int rc;
+
+	if (!READ_ONCE(gnt_ready))
+		return;
+	for (i = 0; i < gnt_nr_frames; i++) {
+		struct xen_add_to_physmap xatp = {
+			.domid = DOMID_SELF,
+			.space = XENMAPSPACE_grant_table,
+			.idx = i,
+			.gpfn = PHYS_PFN(__pa(gnt_frames[i])),
+		};
+
+		rc = xpv_memory_op(XENMEM_add_to_physmap, &xatp);
+		if (rc)
+			pr_err("grant frame %u not mapped again after resume: %d\n",
+			       i, rc);
+	}
+	pr_info("grant table: %u frames mapped again\n", gnt_nr_frames);
+}
 
 /* ---------------------------------------------------------------- init */
 

@@ -68,7 +68,7 @@ static void xb_otherend_changed(struct xpv_xs_watch *watch, const char *path,
 	unsigned int len;
 	char *val;
 
-	if (!xdev->dev.driver)
+	if (!xdev->dev.driver || READ_ONCE(xdev->suspended))
 		return;
 	drv = to_xpv_xenbus_driver(xdev->dev.driver);
 	val = xpv_xs_read(XPV_XBT_NIL, xdev->otherend, "state", &len);
@@ -469,6 +469,113 @@ static void xb_root_changed(struct xpv_xs_watch *watch, const char *path,
 	kfree(nodename);
 out:
 	kfree(copy);
+}
+
+/* ------------------------------------------------------ suspend/resume */
+
+static int xb_suspend_one(struct device *dev, void *data)
+{
+	struct xpv_xenbus_device *xdev = to_xpv_xenbus_device(dev);
+	struct xpv_xenbus_driver *drv;
+	int err;
+
+	device_lock(dev);
+	if (!dev->driver)
+		goto out_unlock;
+	drv = to_xpv_xenbus_driver(dev->driver);
+	WRITE_ONCE(xdev->suspended, true);
+	if (drv->suspend) {
+		err = drv->suspend(xdev);
+		if (err)
+			dev_warn(dev, "suspend: %d\n", err);
+	}
+out_unlock:
+	device_unlock(dev);
+	return 0;
+}
+
+/**
+ * xpv_xenbus_suspend() - tell every bound frontend the domain suspends
+ *
+ * Process context, from the suspend worker, before xenstore is quiesced.
+ */
+void xpv_xenbus_suspend(void)
+{
+	if (xb_front.registered)
+		bus_for_each_dev(&xb_front.bus, NULL, NULL, xb_suspend_one);
+}
+
+/*
+ * A restored domain: the toolstack wrote our device directory anew, and
+ * the other end's path holds our new domain id.  The old state watch goes
+ * (the daemon has it again, from xpv_xs_resume()), the other end is read
+ * again, the driver rebuilds, and the watch on the new path follows; it
+ * fires once, which starts the handshake.
+ */
+static void xb_resume_new(struct xpv_xenbus_device *xdev,
+			  struct xpv_xenbus_driver *drv)
+{
+	const char *old = xdev->otherend;
+	int err;
+
+	xpv_xs_watch_unregister(&xdev->otherend_watch);
+	err = xb_read_otherend(&xb_front, xdev);
+	if (err) {
+		dev_err(&xdev->dev, "no other end after resume: %d\n", err);
+		WRITE_ONCE(xdev->suspended, false);
+		return;
+	}
+	if (strcmp(old, xdev->otherend))
+		dev_info(&xdev->dev, "other end moved from %s to %s\n", old,
+			 xdev->otherend);
+	kfree(old);
+	xdev->state = XenbusStateInitialising;
+	if (drv->resume) {
+		err = drv->resume(xdev);
+		if (err)
+			dev_err(&xdev->dev, "resume: %d\n", err);
+	}
+	WRITE_ONCE(xdev->suspended, false);
+	err = xpv_xs_watch_fmt(&xdev->otherend_watch, xb_otherend_changed,
+			       "%s/state", xdev->otherend);
+	if (err)
+		dev_err(&xdev->dev, "cannot watch %s/state after resume: %d\n",
+			xdev->otherend, err);
+}
+
+static int xb_resume_one(struct device *dev, void *data)
+{
+	struct xpv_xenbus_device *xdev = to_xpv_xenbus_device(dev);
+	bool cancelled = *(bool *)data;
+	struct xpv_xenbus_driver *drv;
+
+	device_lock(dev);
+	if (!dev->driver || !xdev->suspended)
+		goto out_unlock;
+	drv = to_xpv_xenbus_driver(dev->driver);
+	if (!cancelled) {
+		xb_resume_new(xdev, drv);
+		goto out_unlock;
+	}
+	if (drv->suspend_cancel)
+		drv->suspend_cancel(xdev);
+	WRITE_ONCE(xdev->suspended, false);
+out_unlock:
+	device_unlock(dev);
+	return 0;
+}
+
+/**
+ * xpv_xenbus_resume() - bring every suspended frontend back
+ * @cancelled: the same domain goes on (the connections are intact)
+ *
+ * Process context, from the suspend worker, after xenstore is back.
+ */
+void xpv_xenbus_resume(bool cancelled)
+{
+	if (xb_front.registered)
+		bus_for_each_dev(&xb_front.bus, NULL, &cancelled,
+				 xb_resume_one);
 }
 
 static int xb_bus_start(struct xb_bus *b)

@@ -79,6 +79,18 @@ static DEFINE_MUTEX(xs_watch_cb_lock);
 static struct task_struct *xs_watch_task;
 static struct task_struct *xs_reader_task;
 
+/*
+ * Suspend: requests outside a transaction and new transactions wait while
+ * xs_suspending; xpv_xs_suspend() waits until nothing is in flight and no
+ * transaction of ours is open (xs_busy counts both).  The resume path
+ * itself (xs_resume_task) goes through.
+ */
+static DEFINE_SPINLOCK(xs_quiesce_lock);
+static bool xs_suspending;
+static unsigned int xs_busy;
+static struct task_struct *xs_resume_task;
+static DECLARE_WAIT_QUEUE_HEAD(xs_quiesce_wq);
+
 /* Events seen; the reader compares to notice lost notifications. */
 static atomic_t xs_irqs = ATOMIC_INIT(0);
 
@@ -318,9 +330,64 @@ static int xs_wait_reply(struct xs_req *req, bool killable)
 	}
 }
 
+/*
+ * Count a request in.  While a suspend is pending, only requests that an
+ * open kernel transaction needs go on (@pass), and the resume path's own.
+ */
+static void xs_enter(bool pass)
+{
+	spin_lock(&xs_quiesce_lock);
+	while (xs_suspending && !pass && current != xs_resume_task) {
+		spin_unlock(&xs_quiesce_lock);
+		wait_event(xs_quiesce_wq, !READ_ONCE(xs_suspending));
+		spin_lock(&xs_quiesce_lock);
+	}
+	xs_busy++;
+	spin_unlock(&xs_quiesce_lock);
+}
+
+static void xs_leave(void)
+{
+	spin_lock(&xs_quiesce_lock);
+	if (!--xs_busy)
+		wake_up_all(&xs_quiesce_wq);
+	spin_unlock(&xs_quiesce_lock);
+}
+
+static bool xs_quiet(void)
+{
+	bool quiet;
+
+	spin_lock(&xs_quiesce_lock);
+	quiet = !xs_busy;
+	spin_unlock(&xs_quiesce_lock);
+	return quiet;
+}
+
+static int xs_talk_one(u32 type, u32 tx_id, const struct kvec *vec,
+		       unsigned int nvec, struct xsd_sockmsg *rep, char **body,
+		       bool killable);
+
 static int xs_talk(u32 type, u32 tx_id, const struct kvec *vec,
 		   unsigned int nvec, struct xsd_sockmsg *rep, char **body,
 		   bool killable)
+{
+	int err;
+
+	/*
+	 * The kernel's transactions are counted from their start (which
+	 * waited there) to their end; user space's (@killable) are not, so
+	 * all of its requests wait.
+	 */
+	xs_enter(!killable && (tx_id || type == XS_TRANSACTION_START));
+	err = xs_talk_one(type, tx_id, vec, nvec, rep, body, killable);
+	xs_leave();
+	return err;
+}
+
+static int xs_talk_one(u32 type, u32 tx_id, const struct kvec *vec,
+		       unsigned int nvec, struct xsd_sockmsg *rep, char **body,
+		       bool killable)
 {
 	struct xsd_sockmsg hdr = { .type = type, .tx_id = tx_id };
 	struct xs_req *req;
@@ -626,13 +693,19 @@ int xpv_xs_transaction_start(struct xpv_xbt *t)
 	u64 v;
 	int err;
 
+	/* Counted until its end, so that a suspend waits for it. */
+	xs_enter(false);
 	id = xs_single(XS_TRANSACTION_START, XPV_XBT_NIL, &vec, 1, &len);
-	if (IS_ERR(id))
+	if (IS_ERR(id)) {
+		xs_leave();
 		return PTR_ERR(id);
+	}
 	err = xpv_xs_parse_uint(id, len, U32_MAX, &v);
 	kfree(id);
-	if (err || !v)
+	if (err || !v) {
+		xs_leave();
 		return -EPROTO;
+	}
 	t->id = v;
 	return 0;
 }
@@ -653,6 +726,8 @@ int xpv_xs_transaction_end(struct xpv_xbt t, bool abort)
 	void *ret;
 
 	ret = xs_single(XS_TRANSACTION_END, t, &vec, 1, NULL);
+	/* Over, whatever the reply: the daemon closed it or never will. */
+	xs_leave();
 	if (IS_ERR(ret))
 		return PTR_ERR(ret);
 	kfree(ret);
@@ -725,15 +800,17 @@ int xpv_xs_watch_register(struct xpv_xs_watch *watch)
 	watch->token = ++xs_next_token;
 	watch->pending = 0;
 	watch->dropped = 0;
+	watch->live = false;
 	list_add_tail(&watch->list, &xs_watches);
 	spin_unlock(&xs_watch_lock);
 
 	err = xs_watch_msg(XS_WATCH, watch->path, watch->token);
-	if (err) {
-		spin_lock(&xs_watch_lock);
+	spin_lock(&xs_watch_lock);
+	if (err)
 		list_del(&watch->list);
-		spin_unlock(&xs_watch_lock);
-	}
+	else
+		watch->live = true;
+	spin_unlock(&xs_watch_lock);
 	return err;
 }
 EXPORT_SYMBOL_GPL(xpv_xs_watch_register);
@@ -800,6 +877,111 @@ static int xs_watch_thread(void *unused)
 		kfree(ev);
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------- suspend/resume */
+
+/**
+ * xpv_xs_suspend() - quiesce xenstore before the domain is suspended
+ *
+ * From now on requests outside a transaction and new transactions wait;
+ * returns once every request in flight was answered and every transaction
+ * of ours ended, so nothing is lost when the connection moves.
+ *
+ * Return: 0, or -EBUSY after 10 s (a transaction kept open): then nothing
+ * waits any more and the suspend must not go on.
+ */
+int xpv_xs_suspend(void)
+{
+	spin_lock(&xs_quiesce_lock);
+	xs_suspending = true;
+	spin_unlock(&xs_quiesce_lock);
+	if (wait_event_timeout(xs_quiesce_wq, xs_quiet(), 10 * HZ))
+		return 0;
+	pr_warn("still busy after 10 s (%u requests or transactions): not suspending\n",
+		READ_ONCE(xs_busy));
+	xpv_xs_resume(true);
+	return -EBUSY;
+}
+
+/* Register again every watch the daemon had accepted (a new daemon view). */
+static void xs_rewatch_all(void)
+{
+	struct xpv_xs_watch *w;
+	unsigned int done = 0, failed = 0;
+
+	spin_lock(&xs_watch_lock);
+	/*
+	 * The accepted ones are to register again (live false); one not yet
+	 * accepted is its registrant's, whose request waited for the resume.
+	 */
+	list_for_each_entry(w, &xs_watches, list)
+		w->live = !w->live;
+again:
+	list_for_each_entry(w, &xs_watches, list) {
+		const char *path;
+		u32 token;
+		int err;
+
+		if (w->live)
+			continue;
+		/* Claimed here; the list may change while we talk. */
+		w->live = true;
+		path = w->path;
+		token = w->token;
+		spin_unlock(&xs_watch_lock);
+		err = xs_watch_msg(XS_WATCH, path, token);
+		if (err) {
+			failed++;
+			pr_err("watch %s not registered again: %d\n", path, err);
+		} else {
+			done++;
+		}
+		spin_lock(&xs_watch_lock);
+		goto again;
+	}
+	spin_unlock(&xs_watch_lock);
+	pr_info("%u watches registered again (%u failed)\n", done, failed);
+}
+
+/**
+ * xpv_xs_resume() - xenstore after the suspend hypercall returned
+ * @cancelled: the same domain goes on: the connection never moved
+ *
+ * In a restored domain the ring is on the same page but its event channel
+ * is new (HVM_PARAM_STORE_EVTCHN) and the daemon knows none of our
+ * watches: the IRQ moves to the new port and every watch is registered
+ * again (each fires once, so watchers re-read what they follow).  Then
+ * the requests held back by xpv_xs_suspend() go.  Process context.
+ */
+void xpv_xs_resume(bool cancelled)
+{
+	if (!cancelled && READ_ONCE(xs_up)) {
+		u64 port = 0;
+		int err;
+
+		err = xpv_hvm_get_param(HVM_PARAM_STORE_EVTCHN, &port);
+		if (err || !port || port > U32_MAX) {
+			xs_mark_broken("no event channel after resume");
+		} else {
+			WRITE_ONCE(xs_port, port);
+			err = xpv_evtchn_rebind(xs_irq, port);
+			if (err)
+				pr_err("event channel %llu not bound after resume: %d\n",
+				       port, err);
+			/* Anything the daemon wrote meanwhile. */
+			wake_up(&xs_ring_wq);
+			xpv_evtchn_notify(port);
+			xs_resume_task = current;
+			xs_rewatch_all();
+			xs_resume_task = NULL;
+			pr_info("reconnected (event channel %u)\n", xs_port);
+		}
+	}
+	spin_lock(&xs_quiesce_lock);
+	xs_suspending = false;
+	spin_unlock(&xs_quiesce_lock);
+	wake_up_all(&xs_quiesce_wq);
 }
 
 /* ---------------------------------------------------------------- init */

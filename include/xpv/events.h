@@ -39,11 +39,14 @@ void xpv_evtchn_notify_irq(int irq);
 void xpv_evtchn_lateeoi(int irq, unsigned int eoi_flags);
 int xpv_evtchn_alloc_unbound(domid_t remote_dom, evtchn_port_t *port);
 int xpv_evtchn_close(evtchn_port_t port);
+int xpv_evtchn_rebind(int irq, evtchn_port_t port);
 
 /* For the xpv core (arch/x86/xpv) only. */
 int xpv_evtchn_init(void);
 int xpv_evtchn_prepare_cpu(unsigned int cpu);
 void xpv_evtchn_dead_cpu(unsigned int cpu);
 void xpv_evtchn_do_upcall(void);
+void xpv_evtchn_resume_abi(bool cancelled);
+void xpv_evtchn_resume(void);
 
 #endif /* _XPV_EVENTS_H */

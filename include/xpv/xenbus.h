@@ -42,6 +42,8 @@
  * @dev: the driver-model device
  * @otherend_watch: private: watch on <otherend>/state
  * @backend: private: which bus the device is on
+ * @suspended: private: between the driver's suspend and resume; the other
+ *	end's state changes are not passed on meanwhile
  */
 struct xpv_xenbus_device {
 	const char *devicetype;
@@ -52,6 +54,7 @@ struct xpv_xenbus_device {
 	struct device dev;
 	struct xpv_xs_watch otherend_watch;
 	bool backend;
+	bool suspended;
 };
 
 static inline struct xpv_xenbus_device *to_xpv_xenbus_device(struct device *d)
@@ -76,7 +79,19 @@ struct xpv_xenbus_device_id {
  *	@state is XenbusStateUnknown when the node vanished; invalid values
  *	are filtered out (logged) before this is called
  * @remove: unbind (device unplugged or driver unloaded)
+ * @suspend: the domain is about to be suspended (save, migration): stop
+ *	issuing work to the other end; what is in flight may stay there
+ * @resume: the domain was restored into a new one: the other end, its
+ *	rings, grants and event channels are gone (the device's other end
+ *	was read again, our state is Initialising); connect again from
+ *	scratch and replay what was in flight.  The other end's state changes
+ *	follow, from the xenwatch thread
+ * @suspend_cancel: the suspend was cancelled: the connection is intact,
+ *	go on where @suspend stopped
  * @driver: private
+ *
+ * @suspend, @resume and @suspend_cancel are optional and run in process
+ * context from the suspend worker, frontends only.
  */
 struct xpv_xenbus_driver {
 	const char *name;
@@ -86,6 +101,9 @@ struct xpv_xenbus_driver {
 	void (*otherend_changed)(struct xpv_xenbus_device *dev,
 				 enum xenbus_state state);
 	void (*remove)(struct xpv_xenbus_device *dev);
+	int (*suspend)(struct xpv_xenbus_device *dev);
+	int (*resume)(struct xpv_xenbus_device *dev);
+	void (*suspend_cancel)(struct xpv_xenbus_device *dev);
 	struct device_driver driver;
 };
 

@@ -64,6 +64,7 @@ struct xpv_xbt {
  * @dropped: private: events dropped because of @max_pending
  * @owned_path: private: @path was allocated by xpv_xs_watch_fmt()
  * @token: private: the token the daemon echoes (a number, not a pointer)
+ * @live: private: the daemon accepted it (set again after a restore)
  */
 struct xpv_xs_watch {
 	const char *path;
@@ -75,6 +76,7 @@ struct xpv_xs_watch {
 	unsigned int pending;
 	unsigned long dropped;
 	bool owned_path;
+	bool live;
 	u32 token;
 };
 

@@ -42,6 +42,10 @@ static inline u32 xpv_vcpu_id(unsigned int cpu)
 int xpv_hvm_get_param(int idx, u64 *value);
 int xpv_hvm_set_param(int idx, u64 value);
 
+/* arch/x86/xpv/suspend.c, for drivers/xpv/suspend.c */
+int xpv_suspend_domain(void);
+void xpv_suspend_resume_time(void);
+
 #else /* !CONFIG_XPV */
 
 static inline bool xpv_domain(void)

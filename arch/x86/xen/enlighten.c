@@ -246,7 +246,11 @@ out_unready:
 	return 0;
 }
 
-static void __init xpv_map_shared_info(void)
+/*
+ * At boot, and again after a restore (the new domain's shared_info goes to
+ * the same page).  Without it nothing works, so a failure is fatal.
+ */
+void xpv_map_shared_info(void)
 {
 	struct xen_add_to_physmap xatp = {
 		.domid	= DOMID_SELF,
@@ -260,7 +264,9 @@ static void __init xpv_map_shared_info(void)
 	rc = xpv_memory_op(XENMEM_add_to_physmap, &xatp);
 	if (rc)
 		panic("xpv: cannot map shared_info (%d)\n", rc);
-	xpv_shared_info = &xpv_shared_page.info;
+	/* Set once at boot (read-only after init); the same page after. */
+	if (!xpv_shared_info)
+		xpv_shared_info = &xpv_shared_page.info;
 }
 
 static void __init xpv_init_platform(void)

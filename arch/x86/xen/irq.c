@@ -47,6 +47,8 @@ EXPORT_PER_CPU_SYMBOL_GPL(xpv_vcpu_nr);
 
 /* 64 bytes, 64-byte aligned: never straddles a page, as Xen requires. */
 static DEFINE_PER_CPU_ALIGNED(struct vcpu_info, xpv_vcpu_info_area);
+/* Restored into a new domain: register the vcpu_info again at bring-up. */
+static DEFINE_PER_CPU(bool, xpv_vcpu_info_recheck);
 
 static void (*xpv_native_intr_init)(void) __initdata;
 
@@ -103,10 +105,24 @@ static int xpv_register_vcpu_info(unsigned int cpu)
 	int rc;
 
 	BUILD_BUG_ON(sizeof(struct vcpu_info) != 64);
-	if (per_cpu(xpv_vcpu_info, cpu) == vi)
+	if (per_cpu(xpv_vcpu_info, cpu) == vi &&
+	    !per_cpu(xpv_vcpu_info_recheck, cpu))
 		return 0;
 
 	rc = xpv_vcpu_op(VCPUOP_register_vcpu_info, vcpu, &info);
+	if (per_cpu(xpv_vcpu_info_recheck, cpu)) {
+		per_cpu(xpv_vcpu_info_recheck, cpu) = false;
+		/*
+		 * After a restore: registered again, or refused because the
+		 * registration came along with the domain (same page): both
+		 * leave Xen writing to our area.
+		 */
+		if (!rc || rc == -EINVAL) {
+			pr_info("vCPU %u: vcpu_info %s after resume\n", vcpu,
+				rc ? "kept by Xen" : "registered again");
+			return 0;
+		}
+	}
 	if (!rc) {
 		per_cpu(xpv_vcpu_info, cpu) = vi;
 		return 0;
@@ -132,6 +148,25 @@ static int xpv_set_upcall_vector(unsigned int cpu)
 	if (!xpv_percpu_upcall)
 		return 0;
 	return xpv_hvm_op(HVMOP_set_evtchn_upcall_vector, &op);
+}
+
+/*
+ * Setting HVM_PARAM_CALLBACK_IRQ also makes Xen latch the 64-bit
+ * shared_info layout (until then it writes the 32-bit one, and the wall
+ * clock and event words are read at the wrong offsets).  With the per-vCPU
+ * vector, GSI 1 (absent on PVH) is only that latch: Xen prefers the
+ * per-vCPU vector for delivery.
+ */
+static int xpv_set_callback(void)
+{
+	u64 via;
+
+	if (xpv_percpu_upcall)
+		via = 1;
+	else
+		via = ((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
+		      HYPERVISOR_CALLBACK_VECTOR;
+	return xpv_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, via);
 }
 
 static int xpv_cpu_prepare(unsigned int cpu)
@@ -168,7 +203,6 @@ static int xpv_cpu_dead(unsigned int cpu)
 static void __init xpv_init_IRQ(void)
 {
 	u32 eax, ebx, ecx, edx;
-	u64 via;
 	int rc;
 
 	/* Before the native code fills the rest of the IDT. */
@@ -196,19 +230,7 @@ static void __init xpv_init_IRQ(void)
 			xpv_percpu_upcall = false;
 		}
 	}
-	/*
-	 * Setting HVM_PARAM_CALLBACK_IRQ also makes Xen latch the 64-bit
-	 * shared_info layout (until then it writes the 32-bit one, and the
-	 * wall clock and event words are read at the wrong offsets).  With
-	 * the per-vCPU vector, GSI 1 (absent on PVH) is only that latch: Xen
-	 * prefers the per-vCPU vector for delivery.
-	 */
-	if (xpv_percpu_upcall)
-		via = 1;
-	else
-		via = ((u64)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56) |
-		      HYPERVISOR_CALLBACK_VECTOR;
-	rc = xpv_hvm_set_param(HVM_PARAM_CALLBACK_IRQ, via);
+	rc = xpv_set_callback();
 	if (rc)
 		panic("xpv: cannot set the callback (%d)\n", rc);
 	pr_info("event upcalls on vector %#x (%s)\n", HYPERVISOR_CALLBACK_VECTOR,
@@ -220,6 +242,53 @@ static void __init xpv_init_IRQ(void)
 	if (rc < 0)
 		pr_err("cannot register CPU hotplug callbacks (%d): secondary vCPUs will not get events\n",
 		       rc);
+}
+
+/**
+ * xpv_irq_resume() - event delivery of the calling CPU after a suspend
+ * @cancelled: the suspend was cancelled: Xen kept everything
+ *
+ * A restored domain is a new one: its vCPUs use their shared_info slots
+ * until they register a vcpu_info again, and it has no upcall vector or
+ * callback.  The calling CPU (the only one online) registers everything
+ * again; the offline CPUs are taken down in Xen (which registers a
+ * vcpu_info only for the caller or a down vCPU), and their next bring-up
+ * (xpv_cpu_prepare()) registers theirs.  Interrupts off.
+ */
+void xpv_irq_resume(bool cancelled)
+{
+	unsigned int this = smp_processor_id(), cpu;
+	int rc;
+
+	if (cancelled)
+		return;
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(xpv_vcpu_info, cpu) ==
+		    per_cpu_ptr(&xpv_vcpu_info_area, cpu))
+			per_cpu(xpv_vcpu_info_recheck, cpu) = true;
+		else
+			per_cpu(xpv_vcpu_info, cpu) = NULL;
+		if (cpu == this || !per_cpu(xpv_vcpu_nr, cpu))
+			continue;
+		/*
+		 * Xen restored the offline vCPUs as running (halted in
+		 * play_dead), and registers a vcpu_info only for the caller or
+		 * a vCPU that is down: take them down; their bring-up
+		 * (INIT/SIPI) starts them afresh.
+		 */
+		xpv_vcpu_op(VCPUOP_down, per_cpu(xpv_vcpu_nr, cpu), NULL);
+	}
+	rc = xpv_register_vcpu_info(this);
+	if (rc)
+		pr_err("vCPU %u: no vcpu_info after resume (%d)\n",
+		       xpv_vcpu_id(this), rc);
+	rc = xpv_set_upcall_vector(this);
+	if (rc)
+		pr_err("vCPU %u: upcall vector refused after resume (%d)\n",
+		       xpv_vcpu_id(this), rc);
+	rc = xpv_set_callback();
+	if (rc)
+		pr_err("callback not set after resume (%d): no events\n", rc);
 }
 
 void __init xpv_irq_init_platform(void)

@@ -206,6 +206,23 @@ static void xpv_timer_start_this_cpu(void)
 					XPV_TIMER_MIN_DELTA_NS, ULONG_MAX);
 }
 
+/**
+ * xpv_time_resume() - restart this CPU's timer after a suspend
+ *
+ * Xen keeps no single-shot timer across a save and restore, and the
+ * VIRQ_TIMER port is new: fire once soon, and the tick code programs the
+ * next event from there (timers that expired while suspended run then).
+ * Called on the CPU itself, with its VIRQ bound again.
+ */
+void xpv_time_resume(void)
+{
+	struct xpv_timer *t = this_cpu_ptr(&xpv_timers);
+
+	if (t->irq < 0 || !t->evt.event_handler)
+		return;
+	xpv_timer_next_event(XPV_TIMER_MIN_DELTA_NS, &t->evt);
+}
+
 /* Boot CPU, from the interrupt-mode setup of the late time init. */
 static void __init xpv_time_init_boot_cpu(void)
 {

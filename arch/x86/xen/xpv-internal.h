@@ -21,11 +21,16 @@ extern u32 xpv_cpuid_base;
 
 /* irq.c: upcall vector, per-vCPU vcpu_info, CPU hotplug. */
 void __init xpv_irq_init_platform(void);
+void xpv_irq_resume(bool cancelled);
 
 /* time.c */
 void __init xpv_time_init_platform(void);
 int xpv_time_prepare_cpu(unsigned int cpu);
 int xpv_time_dead_cpu(unsigned int cpu);
+void xpv_time_resume(void);
+
+/* enlighten.c */
+void xpv_map_shared_info(void);
 
 /* reboot.c: panic and power-off through SCHEDOP_shutdown. */
 void __init xpv_reboot_init_platform(void);

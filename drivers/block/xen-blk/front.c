@@ -422,7 +422,7 @@ irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id)
 	bool idle = false;
 
 	spin_lock_irqsave(&ring->lock, flags);
-	if (!ring->connected || ring->broken)
+	if (!ring->connected || ring->broken || ring->held)
 		goto out_unlock;
 	do {
 		while (xpv_blkif_front_get(&ring->fr, &rsp)) {
@@ -532,6 +532,44 @@ void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring)
 	spin_unlock_irq(&ring->lock);
 	for (i = 0; i < nr; i++)
 		blk_mq_complete_request(ring->done[i]);
+}
+
+/**
+ * xpv_blkfront_requeue_inflight() - hand every request on a dead ring back
+ * @ring: a ring whose interrupt is unbound, after a restore in a new domain
+ *
+ * The back end that had these requests is gone with the old domain, and
+ * none of them was answered to the block layer: each goes back on the
+ * queue's requeue list, to be built and granted again on the new ring
+ * once the queue is restarted.  A write the old back end had already done
+ * is done again with the same data, which changes nothing.  Their grants
+ * are in the new (empty) grant table, so revoking them succeeds at once.
+ *
+ * Context: process.
+ * Return: the number of requests requeued.
+ */
+unsigned int xpv_blkfront_requeue_inflight(struct xpv_blkfront_ring *ring)
+{
+	unsigned int id, nr = 0, i;
+
+	if (!ring->shadow)
+		return 0;
+	spin_lock_irq(&ring->lock);
+	for (id = 0; id < ring->tab.nr; id++) {
+		struct xpv_blkfront_shadow *s = &ring->shadow[id];
+
+		if (!s->rq)
+			continue;
+		blkfront_end_data(ring, s, false);
+		xpv_blkif_shadow_free(&ring->tab, id);
+		ring->done[nr++] = s->rq;
+		s->rq = NULL;
+		s->fua = false;
+	}
+	spin_unlock_irq(&ring->lock);
+	for (i = 0; i < nr; i++)
+		blk_mq_requeue_request(ring->done[i], false);
+	return nr;
 }
 
 /* ------------------------------------------------------------------ */

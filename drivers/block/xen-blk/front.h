@@ -81,6 +81,8 @@ struct xpv_blkfront_info;
  * @closing: the back end is closing: no new requests, the ones in flight
  *	drain
  * @broken: the back end broke the protocol on this ring
+ * @held: a suspend keeps the responses on the ring (suspend_replay_all):
+ *	they are taken after a cancelled suspend, or the requests replayed
  * @fr: the front end's ring state (x86_64 layout)
  * @mem: the shared ring's pages and grants (mem.order is the
  *	ring-page-order)
@@ -108,6 +110,7 @@ struct xpv_blkfront_ring {
 	bool connected;
 	bool closing;
 	bool broken;
+	bool held;
 	struct xpv_blkif_front_ring fr;
 	struct xpv_front_ring mem;
 	struct xpv_ring_evtchn ev;
@@ -159,6 +162,9 @@ struct xpv_blkfront_ring {
  * @close_work: finishes the close once the rings are idle, or at
  *	@close_deadline
  * @close_deadline: jiffies after which what is still in flight fails
+ * @resuming: restored in a new domain: the disk and its queue (stopped)
+ *	stay, the rings are built again and the queue restarts on Connected
+ * @replayed: requests requeued by the last resume
  */
 struct xpv_blkfront_info {
 	struct xpv_xenbus_device *xbdev;
@@ -188,6 +194,8 @@ struct xpv_blkfront_info {
 	bool closing;
 	struct delayed_work close_work;
 	unsigned long close_deadline;
+	bool resuming;
+	unsigned int replayed;
 };
 
 /* front.c: data plane */
@@ -195,6 +203,7 @@ irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id);
 int xpv_blkfront_add_disk(struct xpv_blkfront_info *info);
 void xpv_blkfront_del_disk(struct xpv_blkfront_info *info);
 void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring);
+unsigned int xpv_blkfront_requeue_inflight(struct xpv_blkfront_ring *ring);
 bool xpv_blkfront_ring_idle(struct xpv_blkfront_ring *ring);
 int xpv_blkfront_disk_name(int index, char *buf, size_t size);
 int xpv_blkfront_ring_state(struct xpv_blkfront_ring *ring, char *buf,

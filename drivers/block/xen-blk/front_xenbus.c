@@ -24,6 +24,7 @@
  * and stale back end states are handled in one place.
  */
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/idr.h>
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -72,6 +73,15 @@ MODULE_PARM_DESC(request_timeout,
 
 /* How long in-flight requests may drain when the back end closes. */
 #define XPV_BLKFRONT_DRAIN_MS	5000
+static bool suspend_replay_all;
+module_param(suspend_replay_all, bool, 0644);
+MODULE_PARM_DESC(suspend_replay_all,
+		 "Test: take no response once a suspend has stopped the queue, so that every request then on a ring is replayed after a restore (default N)");
+
+static unsigned int suspend_drain_ms = 2000;
+module_param(suspend_drain_ms, uint, 0644);
+MODULE_PARM_DESC(suspend_drain_ms,
+		 "Milliseconds a suspend lets the requests in flight be answered before the domain is suspended; those still out are replayed after a restore (default 2000, 0: none)");
 
 int xpv_blkfront_major;
 static DEFINE_IDA(blkfront_index_ida);
@@ -288,6 +298,19 @@ static int blkfront_setup(struct xpv_blkfront_info *info)
 	order = xpv_blkif_front_ring_order(max_ring_order, back_order);
 	info->abi = READ_ONCE(abi_x86_32) ? XPV_BLKIF_ABI_X86_32 :
 		    XPV_BLKIF_ABI_NATIVE;
+	if (info->resuming) {
+		/*
+		 * The queue's hardware contexts point at these rings: keep
+		 * their number (the back end must still take that many).
+		 */
+		if (info->nr_rings > 1 && back_queues < info->nr_rings) {
+			xpv_xenbus_dev_fatal(dev, -EINVAL,
+					     "back end offers %llu queues after resume, %u in use",
+					     back_queues, info->nr_rings);
+			return -EINVAL;
+		}
+		goto alloc_rings;
+	}
 	want_q = min(num_online_cpus(), max_queues);
 	info->nr_rings = xpv_blkif_front_queues(want_q, back_queues);
 
@@ -302,6 +325,7 @@ static int blkfront_setup(struct xpv_blkfront_info *info)
 		info->rings[i].index = i;
 		spin_lock_init(&info->rings[i].lock);
 	}
+alloc_rings:
 	for (i = 0; i < info->nr_rings; i++) {
 		err = blkfront_alloc_ring(info, &info->rings[i], order);
 		if (err) {
@@ -317,6 +341,12 @@ static int blkfront_setup(struct xpv_blkfront_info *info)
 
 out_free_rings:
 	blkfront_stop_rings(info);
+	if (info->resuming) {
+		/* The disk's queue keeps the array: free only the rings. */
+		for (i = 0; i < info->nr_rings; i++)
+			blkfront_free_ring(&info->rings[i]);
+		return err;
+	}
 	blkfront_free_rings(info);
 	return err;
 }
@@ -524,6 +554,30 @@ static void blkfront_resize(struct xpv_blkfront_info *info)
 	set_capacity_and_notify(info->disk, d.sectors);
 }
 
+/*
+ * Connected again after a resume: the replayed requests and everything
+ * queued meanwhile go to the new rings.  The back end may offer other
+ * features than the old one: the queue limits follow (a request already
+ * built for more segments than the new back end takes fails, logged).
+ */
+static void blkfront_restart_queue(struct xpv_blkfront_info *info)
+{
+	struct request_queue *q = info->disk->queue;
+
+	info->resuming = false;
+	blk_queue_max_segments(q, info->max_segs);
+	blk_queue_max_hw_sectors(q, info->max_segs *
+				 XPV_BLKIF_SECTORS_PER_PAGE);
+	blk_queue_write_cache(q, info->flush_op != 0, info->flush_op != 0);
+	blk_mq_unquiesce_queue(q);
+	blk_mq_kick_requeue_list(q);
+	dev_info(&info->xbdev->dev,
+		 "%s: connected again after resume: %u request(s) replayed, %u queue(s), ring order %u, %u segments, %s grants\n",
+		 info->disk->disk_name, info->replayed, info->nr_rings,
+		 info->rings[0].mem.order, info->max_segs,
+		 info->persistent ? "persistent" : "per-request");
+}
+
 /* Back end Connected: read the disk and bring it up. */
 static int blkfront_connect(struct xpv_blkfront_info *info)
 {
@@ -533,7 +587,7 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 	unsigned int i;
 	int err;
 
-	if (info->disk)
+	if (info->disk && !info->resuming)
 		return 0;	/* already up: a repeated Connected */
 
 	err = xpv_xs_read_uint(XPV_XBT_NIL, dev->otherend, "sectors",
@@ -560,6 +614,18 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 		xpv_xenbus_dev_fatal(dev, err, "invalid geometry from %s",
 				     dev->otherend);
 		return err;
+	}
+	if (info->disk && d.sector_size != info->sector_size) {
+		/* The requests waiting were built for the old block size. */
+		xpv_xenbus_dev_fatal(dev, -EINVAL,
+				     "sector size %u after resume, was %u",
+				     d.sector_size, info->sector_size);
+		return -EINVAL;
+	}
+	if (info->disk && d.sectors != info->sectors) {
+		dev_info(&dev->dev, "%s: %llu sectors after resume, was %llu\n",
+			 info->disk->disk_name, d.sectors, info->sectors);
+		set_capacity_and_notify(info->disk, d.sectors);
 	}
 	info->sectors = d.sectors;
 	info->sector_size = d.sector_size;
@@ -626,6 +692,10 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 	err = xpv_xenbus_switch_state(dev, XenbusStateConnected);
 	if (err)
 		return err;
+	if (info->disk) {
+		blkfront_restart_queue(info);
+		return 0;
+	}
 	err = xpv_blkfront_add_disk(info);
 	if (err) {
 		xpv_xenbus_dev_fatal(dev, err, "adding the disk");
@@ -816,6 +886,11 @@ static void blkfront_backend_changed(struct xpv_xenbus_device *dev,
 	if (!info)
 		return;		/* probe() replays the state itself */
 	mutex_lock(&info->mutex);
+	if (info->resuming && bstate == XenbusStateUnknown) {
+		/* The new back end's directory is not written yet. */
+		mutex_unlock(&info->mutex);
+		return;
+	}
 	xpv_xenbus_front_changed(dev, bstate, &blkfront_xenbus_ops, info);
 	mutex_unlock(&info->mutex);
 }
@@ -925,6 +1000,113 @@ static void blkfront_remove(struct xpv_xenbus_device *dev)
 	kfree(info);
 }
 
+/* Stop (or resume) taking responses off the rings. Mutex held. */
+static void blkfront_hold_responses(struct xpv_blkfront_info *info, bool hold)
+{
+	unsigned int i;
+
+	for (i = 0; info->rings && i < info->nr_rings; i++) {
+		struct xpv_blkfront_ring *ring = &info->rings[i];
+
+		spin_lock_irq(&ring->lock);
+		ring->held = hold;
+		spin_unlock_irq(&ring->lock);
+		/* What the back end answered meanwhile: take it now. */
+		if (!hold && ring->ev.irq > 0)
+			xpv_blkfront_interrupt(ring->ev.irq, ring);
+	}
+}
+
+/*
+ * The domain is about to be suspended: no new request goes to the back
+ * end, and the ones in flight get a moment to be answered (fewer to
+ * replay).  Those still out are replayed after a restore (see
+ * blkfront_resume()), or simply answered after a cancelled suspend.
+ */
+static int blkfront_suspend(struct xpv_xenbus_device *dev)
+{
+	struct xpv_blkfront_info *info = dev_get_drvdata(&dev->dev);
+	unsigned long deadline;
+
+	if (!info)
+		return 0;
+	deadline = jiffies + msecs_to_jiffies(READ_ONCE(suspend_drain_ms));
+	mutex_lock(&info->mutex);
+	/* Before the quiesce, whose grace period lets the back end answer. */
+	if (READ_ONCE(suspend_replay_all)) {
+		blkfront_hold_responses(info, true);
+		deadline = jiffies;
+	}
+	if (info->disk)
+		blk_mq_quiesce_queue(info->disk->queue);
+	mutex_unlock(&info->mutex);
+	while (!blkfront_rings_idle(info) && time_before(jiffies, deadline))
+		msleep(20);
+	return 0;
+}
+
+static void blkfront_suspend_cancel(struct xpv_xenbus_device *dev)
+{
+	struct xpv_blkfront_info *info = dev_get_drvdata(&dev->dev);
+
+	if (!info)
+		return;
+	mutex_lock(&info->mutex);
+	blkfront_hold_responses(info, false);
+	if (info->disk && !info->resuming)
+		blk_mq_unquiesce_queue(info->disk->queue);
+	mutex_unlock(&info->mutex);
+}
+
+/*
+ * Restored into a new domain: the back end, the rings' grants and event
+ * channels are gone.  Every request that was on a ring goes back to the
+ * block layer's requeue list, the rings are freed (their memory only: the
+ * hardware contexts keep pointing at the array), and the handshake starts
+ * again from Initialising when the back end's state watch fires.  The
+ * disk stays, its queue stopped until Connected (blkfront_connect()).
+ */
+static int blkfront_resume(struct xpv_xenbus_device *dev)
+{
+	struct xpv_blkfront_info *info = dev_get_drvdata(&dev->dev);
+	unsigned int i;
+
+	if (!info)
+		return 0;
+	cancel_delayed_work_sync(&info->close_work);
+	mutex_lock(&info->mutex);
+	info->closing = false;
+	if (!info->disk) {
+		/* Never connected: start over as a new device. */
+		blkfront_teardown(info);
+		goto out_unlock;
+	}
+	info->replayed = 0;
+	for (i = 0; i < info->nr_rings; i++) {
+		struct xpv_blkfront_ring *ring = &info->rings[i];
+
+		spin_lock_irq(&ring->lock);
+		ring->connected = false;
+		spin_unlock_irq(&ring->lock);
+		/* The port died with the old domain: only the IRQ goes. */
+		xpv_ring_evtchn_close(dev, &ring->ev, ring);
+		info->replayed += xpv_blkfront_requeue_inflight(ring);
+		blkfront_free_ring(ring);
+		ring->held = false;
+		ring->closing = false;
+		ring->broken = false;
+		ring->last_report = 0;
+	}
+	info->persistent = false;
+	info->bounce = false;
+	info->resuming = true;
+	dev_info(&dev->dev, "%s: resumed in a new domain: %u request(s) to replay\n",
+		 info->disk->disk_name, info->replayed);
+out_unlock:
+	mutex_unlock(&info->mutex);
+	return 0;
+}
+
 static const struct xpv_xenbus_device_id blkfront_ids[] = {
 	{ "vbd" },
 	{ "" }
@@ -936,6 +1118,9 @@ static struct xpv_xenbus_driver blkfront_driver = {
 	.probe = blkfront_probe,
 	.otherend_changed = blkfront_backend_changed,
 	.remove = blkfront_remove,
+	.suspend = blkfront_suspend,
+	.resume = blkfront_resume,
+	.suspend_cancel = blkfront_suspend_cancel,
 };
 
 static int __init blkfront_init(void)

@@ -660,6 +660,53 @@ static void netfront_remove(struct xpv_xenbus_device *dev)
 	free_netdev(nd);
 }
 
+/* The domain is about to be suspended: nothing more to transmit. */
+static int netfront_suspend(struct xpv_xenbus_device *dev)
+{
+	struct xpv_netfront_info *info = dev_get_drvdata(&dev->dev);
+
+	if (!info)
+		return 0;
+	rtnl_lock();
+	netif_tx_disable(info->netdev);
+	rtnl_unlock();
+	return 0;
+}
+
+static void netfront_suspend_cancel(struct xpv_xenbus_device *dev)
+{
+	struct xpv_netfront_info *info = dev_get_drvdata(&dev->dev);
+
+	if (!info)
+		return;
+	mutex_lock(&info->mutex);
+	rtnl_lock();
+	if (info->connected && !READ_ONCE(info->broken))
+		netif_tx_wake_all_queues(info->netdev);
+	rtnl_unlock();
+	mutex_unlock(&info->mutex);
+}
+
+/* Restored into a new domain: the back end and everything shared with it
+ * are gone.  The queues go (packets on the rings are lost, as on a wire;
+ * TCP sends them again), the handshake starts over when the back end's
+ * state watch fires, and the link comes up with a gratuitous ARP and an
+ * unsolicited neighbour advertisement (netfront_link_up()), so that the
+ * bridge and the peers learn where the guest is now.
+ */
+static int netfront_resume(struct xpv_xenbus_device *dev)
+{
+	struct xpv_netfront_info *info = dev_get_drvdata(&dev->dev);
+
+	if (!info)
+		return 0;
+	mutex_lock(&info->mutex);
+	netfront_teardown(info);
+	mutex_unlock(&info->mutex);
+	netdev_info(info->netdev, "resumed in a new domain: connecting again\n");
+	return 0;
+}
+
 static const struct xpv_xenbus_device_id netfront_ids[] = {
 	{ "vif" },
 	{ "" }
@@ -671,6 +718,9 @@ static struct xpv_xenbus_driver netfront_driver = {
 	.probe = netfront_probe,
 	.otherend_changed = netfront_backend_changed,
 	.remove = netfront_remove,
+	.suspend = netfront_suspend,
+	.resume = netfront_resume,
+	.suspend_cancel = netfront_suspend_cancel,
 };
 
 static int __init netfront_init(void)
