@@ -33,6 +33,7 @@
 #include <linux/kthread.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <xpv/events.h>
 #include <xpv/grant.h>
@@ -40,6 +41,18 @@
 #include "back.h"
 
 #define PGNT_NONE	XPV_BLKBACK_PGNT_NONE
+
+/*
+ * Test only (scenario xpv-migrate): requests stay in flight this long
+ * after their I/O is done, so that a front end being suspended has
+ * requests on its ring, which it must replay after a restore.  A ring
+ * being stopped answers what it holds at once.
+ */
+#define BLKBACK_HOLD_MAX_MS	10000
+static unsigned int hold_responses_ms;
+module_param(hold_responses_ms, uint, 0644);
+MODULE_PARM_DESC(hold_responses_ms,
+		 "Test only: answer each read, write or flush this many ms after its I/O completed (at most 10000; default 0: at once). Disconnecting answers at once");
 
 static void blkback_add(struct xpv_blkback_ring *ring,
 			enum xpv_blkback_stat stat, u64 n)
@@ -291,19 +304,39 @@ static void blkback_refuse(struct xpv_blkback_ring *ring,
 /* Block I/O.                                                          */
 /* ------------------------------------------------------------------ */
 
-/* Drop one reference; the last one queues the request for answering. */
-static void blkback_req_put(struct xpv_blkback_req *preq)
+/* The request's I/O is over: queue it for answering. */
+static void blkback_req_done(struct xpv_blkback_req *preq)
 {
 	struct xpv_blkback_ring *ring = preq->ring;
 	unsigned long flags;
 
-	if (!atomic_dec_and_test(&preq->bios))
-		return;
 	spin_lock_irqsave(&ring->done_lock, flags);
 	list_add_tail(&preq->list, &ring->done);
 	/* Under the lock: the ring outlives this wake-up. */
 	wake_up(&ring->wq);
 	spin_unlock_irqrestore(&ring->done_lock, flags);
+}
+
+static void blkback_hold_expired(struct timer_list *t)
+{
+	struct xpv_blkback_req *preq = from_timer(preq, t, hold);
+
+	blkback_req_done(preq);
+}
+
+/* Drop one reference; the last one queues the request for answering. */
+static void blkback_req_put(struct xpv_blkback_req *preq)
+{
+	unsigned int hold = min_t(unsigned int, READ_ONCE(hold_responses_ms),
+				  BLKBACK_HOLD_MAX_MS);
+
+	if (!atomic_dec_and_test(&preq->bios))
+		return;
+	if (hold && !READ_ONCE(preq->ring->stopping)) {
+		mod_timer(&preq->hold, jiffies + msecs_to_jiffies(hold));
+		return;
+	}
+	blkback_req_done(preq);
 }
 
 static void blkback_bio_done(struct bio *bio)
@@ -736,6 +769,8 @@ int xpv_blkback_ring_init(struct xpv_blkback_ring *ring,
 	xpv_blkback_pgnt_init(&ring->pc, NULL, 0, NULL, 0);
 
 	ring->reqs = kvcalloc(nr, sizeof(*ring->reqs), GFP_KERNEL);
+	for (i = 0; ring->reqs && i < nr; i++)
+		timer_setup(&ring->reqs[i].hold, blkback_hold_expired, 0);
 	ring->segs = kvcalloc((size_t)nr * ring->max_segs, sizeof(*ring->segs),
 			      GFP_KERNEL);
 	ring->wire = kvcalloc(ring->max_segs, sizeof(*ring->wire), GFP_KERNEL);
@@ -804,7 +839,8 @@ int xpv_blkback_ring_start(struct xpv_blkback_ring *ring)
  * xpv_blkback_ring_stop() - stop the ring's thread
  * @ring: the ring
  *
- * The thread first waits for every request in flight to complete and
+ * Responses held back by the test knob hold_responses_ms are released;
+ * then the thread waits for every request in flight to complete and
  * answers it.  The IRQ stays bound (the caller unbinds it afterwards).
  *
  * Context: process context; may sleep until the backing device completes
@@ -812,8 +848,16 @@ int xpv_blkback_ring_start(struct xpv_blkback_ring *ring)
  */
 void xpv_blkback_ring_stop(struct xpv_blkback_ring *ring)
 {
+	unsigned int i;
+
 	if (!ring->task)
 		return;
+	/* Held responses (hold_responses_ms) go now; no new one is held. */
+	WRITE_ONCE(ring->stopping, true);
+	for (i = 0; i < ring->nr_reqs; i++) {
+		if (del_timer(&ring->reqs[i].hold))
+			blkback_req_done(&ring->reqs[i]);
+	}
 	kthread_stop(ring->task);
 	ring->task = NULL;
 }
@@ -826,6 +870,10 @@ void xpv_blkback_ring_stop(struct xpv_blkback_ring *ring)
  */
 void xpv_blkback_ring_free(struct xpv_blkback_ring *ring)
 {
+	unsigned int i;
+
+	for (i = 0; ring->reqs && i < ring->nr_reqs; i++)
+		del_timer_sync(&ring->reqs[i].hold);
 	if (ring->pc.cap) {
 		while (blkback_pgnt_reclaim(ring, ring->max_segs))
 			;

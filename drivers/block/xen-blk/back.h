@@ -13,6 +13,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <xpv/xenbus.h>
@@ -111,6 +112,8 @@ struct xpv_blkback_ring;
  * @status: the response status when done
  * @nr_segs: entries of @segs in use
  * @segs: the data segments (ring->max_segs entries)
+ * @hold: holds the response back after the I/O (test knob
+ *	hold_responses_ms in back.c)
  */
 struct xpv_blkback_req {
 	struct xpv_blkback_ring *ring;
@@ -123,6 +126,7 @@ struct xpv_blkback_req {
 	int status;
 	unsigned int nr_segs;
 	struct xpv_blkback_seg *segs;
+	struct timer_list hold;
 };
 
 struct xpv_blkback;
@@ -146,6 +150,7 @@ struct xpv_blkback;
  * @inflight: requests consumed and not yet answered
  * @since_eoi: requests consumed since the last EOI
  * @broken: the front end broke the ring; nothing more is consumed
+ * @stopping: the ring is being stopped: no response is held any more
  * @max_segs: segments a request may carry (11 or the indirect maximum)
  * @pool: unpopulated pages to map grants into
  * @pool_nr: pages in @pool
@@ -181,6 +186,7 @@ struct xpv_blkback_ring {
 	atomic_t inflight;
 	unsigned int since_eoi;
 	bool broken;
+	bool stopping;
 	unsigned int max_segs;
 	struct page **pool;
 	unsigned int pool_nr;
