@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # xpv-migrate, guest side (our kernel): a reference pattern at 40 MiB, then
 # fio with verification in a loop on the first 32 MiB of xvda while dom0
-# suspends the domain (checkpoint, save + restore, migrate). Each round of
-# dom0's is answered through xenstore (the console log may change its name
-# when the domain is renamed by xl migrate): data/xpv-round holds
-# "N DOM0_EPOCH", the answer data/xpv-round-ok "N off=... runs=... up=...",
-# written once a fio run has completed after the round started.
+# suspends the domain (checkpoint, save + restore twice, migrate). Each
+# round of dom0's is answered through xenstore (the console log may change
+# its name when the domain is renamed by xl migrate): data/xpv-round holds
+# "N DOM0_EPOCH"; the guest answers at once in data/xpv-round-clock with
+# "N EPOCH UPTIME", then in data/xpv-round-ok "N off=... runs=... up=...",
+# once a fio run has completed after the round started.
 FIO_SIZE=32M
 PAT_SEEK_MB=40
 PAT_MB=8
@@ -74,8 +75,9 @@ while :; do
 	if [ -n "$v" ] && [ "${v%% *}" = $((r + 1)) ]; then
 		t=$(now_epoch)
 		r=$((r + 1))
-		# The clock at once (dom0 brackets it), the rest after a fio run.
-		xs_write data/xpv-round-clock "$r $t" || fail "cannot answer round $r"
+		# The clocks at once (dom0 brackets them), the rest after a
+		# fio run.
+		xs_write data/xpv-round-clock "$r $t $(uptime_s)" || fail "cannot answer round $r"
 		off=$(awk -v a="${v#* }" -v t="$t" 'BEGIN { printf "%.3f", a - t }')
 		# A fio run that completes from here on crossed the suspend.
 		n0=$(cat /tmp/fio.n)
