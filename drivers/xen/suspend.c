@@ -23,8 +23,6 @@
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/ktime.h>
-#include <linux/nmi.h>
-#include <linux/rcupdate.h>
 #include <linux/printk.h>
 #include <linux/workqueue.h>
 #include <xpv/events.h>
@@ -94,9 +92,6 @@ static void xpv_suspend_fn(struct work_struct *work)
 		xpv_evtchn_resume();
 	}
 	xpv_suspend_resume_time();
-	/* The clocks jumped by the time the domain was away: no stall. */
-	touch_softlockup_watchdog();
-	rcu_cpu_stall_reset();
 	if (!cancelled && IS_ENABLED(CONFIG_XPV_CONSOLE))
 		xpv_cons_resume();
 	xpv_xs_resume(cancelled);

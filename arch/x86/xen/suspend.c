@@ -18,7 +18,9 @@
 #include <linux/bug.h>
 #include <linux/cpumask.h>
 #include <linux/irqflags.h>
+#include <linux/nmi.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
 #include <linux/smp.h>
 #include <xen/interface/xen.h>
 #include <xen/interface/sched.h>
@@ -62,6 +64,14 @@ int xpv_suspend_domain(void)
 		xpv_map_shared_info();
 	xpv_irq_resume(rc);
 	xpv_evtchn_resume_abi(rc);
+	/*
+	 * The clocks jumped by the time the domain was away, and the first
+	 * tick (at once, when interrupts come back on) accounts it all: no
+	 * stall to report for that time.  Before the tick, or RCU's check
+	 * in it sees its grace period as stalled for that long.
+	 */
+	touch_softlockup_watchdog();
+	rcu_cpu_stall_reset();
 	local_irq_restore(flags);
 	return rc ? 1 : 0;
 }

@@ -244,6 +244,11 @@ fi
 sleep 1
 grep -a -h 'XPV-INFO kernel:' "$TB"/console/guest-"$G"*.log > "$TB/guest-suspend-log.txt" 2>/dev/null
 tb_log "guest kernel on its suspends: $(wc -l < "$TB/guest-suspend-log.txt") lines in guest-suspend-log.txt"
+# No complaint of the guest's kernel about a suspend: a stall reported
+# for the time the domain was away (the clocks jump, see docs/suspend.md),
+# a warning, a BUG.
+v=$(grep -a -h -E 'rcu: INFO|self-detected stall|detected stalls on CPUs|soft lockup|WARNING:|BUG:|Oops' "$TB"/console/guest-"$G"*.log | head -n 3)
+[ -z "$v" ] || tb_fail "the guest's kernel complained: $(echo "$v" | tr '\n' ' ')"
 # After each restore (rounds 2 and 3, and a migration) the disk
 # reconnected and replayed what was still on its rings: in round 3, with
 # every answer HOLD_MS late, that must be something. fio verified every
