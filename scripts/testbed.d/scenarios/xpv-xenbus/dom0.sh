@@ -1,6 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # xpv-xenbus, dom0 side.
 G=d2
+# The same generator as the guest's: N letters from seed S.
+xs_pattern() {
+	awk -v s="$1" -v n="$2" 'BEGIN { a = "abcdefghijklmnopqrstuvwxyz"
+		for (i = 0; i < n; i++) printf "%s", substr(a, (i * 7 + s) % 26 + 1, 1) }'
+}
 tb_step create
 tb_guest_create $G --kernel xpv --vcpus 2 --memory 256 --script xpv-xenbus/guest.sh --extra xpv.selftest=1
 tb_step selftest-grants
@@ -18,6 +23,17 @@ until [ -s /tmp/gntshare.refs ]; do
 	sleep 0.1
 done
 tb_xs_write $G xpv-selftest-peer "0 $(cat /tmp/gntshare.refs) a0"
+# Two values as large as one xenstore message allows (path, NUL and value:
+# XENSTORE_PAYLOAD_MAX = 4096 bytes), for the guest's two concurrent
+# clients (step xs-concurrent); a guest may not write values this large
+# itself (xenstored's quota), dom0 may.
+for k in 0 1; do
+	p=/local/domain/$id/data/xs-big$k
+	n=$((4096 - ${#p} - 1))
+	xenstore-write "$p" "$(xs_pattern $((k * 1000 + 7)) $n)" ||
+		tb_fail "xenstore-write of $n bytes to $p failed"
+done
+tb_xs_write $G xs-big-ready 1
 tb_step selftest
 tb_wait_console $G 'XPV-OK selftest ' 120
 exec 7>&-

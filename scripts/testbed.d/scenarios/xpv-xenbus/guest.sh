@@ -56,6 +56,43 @@ kill $wpid 2>/dev/null
 [ "$(grep -c d2w /tmp/watch.out)" -ge 2 ] || ff "watch events: $(cat /tmp/watch.out)"
 okk "events=$(grep -c d2w /tmp/watch.out)"
 
+st xs-concurrent
+# Two xenstore clients of our /dev/xen/xenbus at once (issue 15's second
+# suspect), each in a loop: read a value dom0 wrote as large as a message
+# allows (a reply of about 4 KiB), write its own 1900-byte value (a
+# guest's quota stops near 2 KiB) and read that back; every value must
+# come back whole and unchanged, and each client's replies must be its own.
+xs_pattern() {
+	awk -v s="$1" -v n="$2" 'BEGIN { a = "abcdefghijklmnopqrstuvwxyz"
+		for (i = 0; i < n; i++) printf "%s", substr(a, (i * 7 + s) % 26 + 1, 1) }'
+}
+xs_wait data/xs-big-ready 60 >/dev/null || ff "dom0 never wrote data/xs-big-ready"
+dom=$($T xenstore-read domid) || ff "xenstore-read domid failed"
+xs_client() {
+	k=$1 p=/local/domain/$dom/data/xs-big$1
+	n=$((4096 - ${#p} - 1))
+	big=$(xs_pattern $((k * 1000 + 7)) $n)
+	i=0
+	while [ $i -lt 30 ]; do
+		v=$($T xenstore-read data/xs-big$k) || { echo "read $i failed" > /tmp/xsc$k.err; exit 1; }
+		[ "$v" = "$big" ] || { echo "read $i: ${#v} bytes, want $n, not the value written" > /tmp/xsc$k.err; exit 1; }
+		mine=$(xs_pattern $((k * 100 + i)) 1900)
+		$T xenstore-write data/xs-c$k "$mine" 2>/tmp/xsc$k.err || exit 1
+		v=$($T xenstore-read data/xs-c$k) || { echo "read back $i failed" > /tmp/xsc$k.err; exit 1; }
+		[ "$v" = "$mine" ] || { echo "read back $i: ${#v} bytes, not the value written" > /tmp/xsc$k.err; exit 1; }
+		i=$((i + 1))
+	done
+	echo "$n" > /tmp/xsc$k.ok
+}
+rm -f /tmp/xsc0.* /tmp/xsc1.*
+xs_client 0 & c0=$!
+xs_client 1 & c1=$!
+wait $c0; r0=$?
+wait $c1; r1=$?
+[ $r0 = 0 ] && [ -f /tmp/xsc0.ok ] || ff "client 0: $(cat /tmp/xsc0.err 2>/dev/null)"
+[ $r1 = 0 ] && [ -f /tmp/xsc1.ok ] || ff "client 1: $(cat /tmp/xsc1.err 2>/dev/null)"
+okk "clients=2 rounds=30 big=$(cat /tmp/xsc0.ok),$(cat /tmp/xsc1.ok)"
+
 st features
 f=$($T xenstore-read control/feature-poweroff 2>&1)
 [ "$f" = 1 ] || ff "control/feature-poweroff is '$f'"
