@@ -535,17 +535,7 @@ static struct xpv_xenbus_driver hb_driver = {
 	.remove = hb_remove,
 };
 
-static int __init hb_init(void)
-{
-	return xpv_xenbus_register_backend(&hb_driver);
-}
-module_init(hb_init);
-
-static void __exit hb_exit(void)
-{
-	xpv_xenbus_unregister_driver(&hb_driver);
-}
-module_exit(hb_exit);
+module_xpv_xenbus_backend(hb_driver);
 
 MODULE_DESCRIPTION("xpv block front end test: a hostile blkif back end");
 MODULE_LICENSE("GPL");

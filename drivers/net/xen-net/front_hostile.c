@@ -630,17 +630,7 @@ static struct xpv_xenbus_driver hv_driver = {
 	.remove = hv_remove,
 };
 
-static int __init hv_init(void)
-{
-	return xpv_xenbus_register_backend(&hv_driver);
-}
-module_init(hv_init);
-
-static void __exit hv_exit(void)
-{
-	xpv_xenbus_unregister_driver(&hv_driver);
-}
-module_exit(hv_exit);
+module_xpv_xenbus_backend(hv_driver);
 
 MODULE_DESCRIPTION("xpv network front end test: a hostile netif back end");
 MODULE_LICENSE("GPL");

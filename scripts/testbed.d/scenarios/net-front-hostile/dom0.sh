@@ -17,19 +17,6 @@ P=/sys/module/xpv_netfront_hostile/parameters
 PAT=/tmp/nfh-pattern.bin
 PORT=5100
 
-xs_state() { xenstore-read "$1/state" 2>/dev/null; }
-
-# wait_xs_state DIR ERE SECONDS
-wait_xs_state() {
-	local i=0
-	until xs_state "$1" | grep -qE "^($2)\$"; do
-		i=$((i + 1))
-		[ $i -lt $(($3 * 10)) ] ||
-			tb_fail "$1/state is '$(xs_state "$1")', expected /$2/ within $3 s"
-		sleep 0.1
-	done
-}
-
 hvif_paths() {
 	FE=/local/domain/$DOMID/device/vif/$1
 	BE=/local/domain/0/backend/hvif/$DOMID/$1
@@ -52,7 +39,7 @@ hvif_create() {
 		xenstore-write "$BE/frontend" "$FE" "$BE/frontend-id" "$DOMID" \
 			"$BE/online" 1 "$BE/state" 1 "$BE/handle" "$ID" "$BE/mac" "$MAC" &&
 		xenstore-chmod -r "$BE" n0 "r$DOMID" || tb_fail "writing the nodes of vif $ID failed"
-	wait_xs_state "$BE" 2 20
+	tb_xs_wait_value "$BE/state" 2 20
 	[ "$(basename "$(readlink "$SYS/driver")")" = xpv-hvif ] ||
 		tb_fail "hvif-$DOMID-$ID is not bound to xpv-hvif"
 	for kv in "$@"; do
@@ -64,8 +51,8 @@ hvif_create() {
 # hvif_connect ID: a vif connected both ways, its carrier on in the guest.
 hvif_connect() {
 	hvif_create "$1"
-	wait_xs_state "$FE" 4 30
-	wait_xs_state "$BE" 4 30
+	tb_xs_wait_value "$FE/state" 4 30
+	tb_xs_wait_value "$BE/state" 4 30
 	tb_cmd $G 60 nic "$MAC" 30
 	IF=$(tb_field if)
 }
@@ -122,7 +109,7 @@ witness_ok() {
 # with an error node, carrier off, broken=1, COUNTER=1, the queue's log
 # line.
 broken() {
-	wait_xs_state "$FE" 6 30
+	tb_xs_wait_value "$FE/state" 6 30
 	xenstore-read "$ERR/error" > /dev/null 2>&1 || tb_fail "no error node $ERR/error"
 	nstat
 	[ "$(tb_field carrier)" = 0 ] || tb_fail "$IF's carrier is still on"
@@ -160,15 +147,15 @@ keys() {
 	tb_step "xs-$name"
 	hvif_create "$id" "$@"
 	if [ "$verdict" = refused ]; then
-		wait_xs_state "$FE" '5|6' 30
+		tb_xs_wait_value "$FE/state" '5|6' 30
 		xenstore-read "$ERR/error" > /dev/null 2>&1 || tb_fail "$name: no error node $ERR/error"
 		tb_log "$name: $(xenstore-read "$ERR/error")"
 		nstat
 		[ "$(tb_field bad_keys)" = 1 ] || tb_fail "$name: bad_keys=$(tb_field bad_keys), want 1"
 		[ "$(tb_field carrier)" = 0 ] || tb_fail "$name: carrier on"
 	else
-		wait_xs_state "$FE" 4 30
-		wait_xs_state "$BE" 4 30
+		tb_xs_wait_value "$FE/state" 4 30
+		tb_xs_wait_value "$BE/state" 4 30
 		tb_cmd $G 60 nic "$MAC" 30
 		[ "$(tb_field queues)" -ge 1 ] && [ "$(tb_field queues)" -le 2 ] ||
 			tb_fail "$name: $(tb_field queues) queues with 2 vCPUs"
@@ -208,7 +195,7 @@ nstat
 [ "$(tb_field rx_drop)" = 2 ] || tb_fail "rx-cross-page, rx-bad-status: rx_drop=$(tb_field rx_drop), want 2"
 [ "$(tb_field rx_pk)" = 2 ] || tb_fail "the valid frame after the dropped ones: rx_pk=$(tb_field rx_pk), want 2"
 [ "$(tb_field carrier)" = 1 ] && [ "$(tb_field broken)" = 0 ] || tb_fail "a dropped packet broke the vif: $TB_LINE"
-[ "$(xs_state "$FE")" = 4 ] || tb_fail "the front end left Connected: $(xs_state "$FE")"
+[ "$(tb_xs_state "$FE")" = 4 ] || tb_fail "the front end left Connected: $(tb_xs_state "$FE")"
 klog_check "$IF: queue 0: rx packet dropped: rx data crosses the page"
 klog_check "$IF: queue 0: rx packet dropped: error status"
 witness_ok rx-drop
@@ -261,7 +248,7 @@ hvif_connect 9
 nh keep-mapped
 tb_kmsg_since nh-keep-mapped | grep -q "hvif-$DOMID-9: keeping rx grant" ||
 	tb_fail "the module did not keep an rx grant mapped"
-wait_xs_state "$FE" 6 30
+tb_xs_wait_value "$FE/state" 6 30
 nstat
 [ "$(tb_field deferred)" = 1 ] || tb_fail "keep-mapped: deferred=$(tb_field deferred), want 1 (the page still mapped)"
 [ "$(tb_field carrier)" = 0 ] || tb_fail "keep-mapped: carrier still on"

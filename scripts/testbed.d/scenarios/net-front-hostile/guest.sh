@@ -12,8 +12,8 @@
 #   send MAC          an address on the vif and two pings through it
 #                     (ARP requests on its tx ring; no answer expected)
 #   recv PORT, recv-wait WAIT_S   (guest/lib.sh) the witness transfer
-#   klog ERE          match= (kernel-log lines matching ERE), bad= (lines
-#                     of a kernel complaint)
+#   klog ERE          (guest/lib.sh) match= (kernel-log lines matching
+#                     ERE), bad= (lines of a kernel complaint)
 step net-up
 net_up
 
@@ -64,13 +64,6 @@ cmd_send() {
 	ip addr add 10.9.0.2/24 dev "$n" 2>/dev/null
 	ping -c 2 -W 1 -I "$n" 10.9.0.1 > /dev/null 2>&1
 	cmd_ok "if=$n"
-}
-
-cmd_klog() {
-	local bad
-	bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|refcount_t')
-	[ -z "$bad" ] || echo "$bad" | head -n 5 | sed 's/^/XPV-INFO klog: /'
-	cmd_ok "match=$(dmesg | grep -cE "$1") bad=$(echo "$bad" | grep -c .)"
 }
 
 cmd_serve
