@@ -135,14 +135,16 @@ cmd_dmesg() {
 	cmd_ok "clean=1"
 }
 # cmd_klog ERE: the verb "klog": match= (kernel-log lines matching ERE),
-# bad= (lines of a kernel complaint, the first five printed). A scenario
-# may define its own cmd_klog after sourcing (blk-front-interop does).
-cmd_klog() {
+# bad= (lines of a kernel complaint, the first five printed: klog_fields
+# ERE). A scenario may define its own cmd_klog after sourcing
+# (blk-front-interop does).
+klog_fields() {
 	local bad
 	bad=$(dmesg | grep -E 'WARNING|BUG|Oops|Call Trace|refcount_t|KASAN|general protection')
 	[ -z "$bad" ] || echo "$bad" | head -n 5 | sed 's/^/XPV-INFO klog: /'
-	cmd_ok "match=$(dmesg | grep -cE "$1") bad=$(echo "$bad" | grep -c .)"
+	echo "match=$(dmesg | grep -cE "$1") bad=$(echo "$bad" | grep -c .)"
 }
+cmd_klog() { cmd_ok "$(klog_fields "$1")"; }
 
 # cmd_recv PORT: the verb "recv": a listener for one TCP connection, its
 # data to /tmp/net.rx (background); pid=.

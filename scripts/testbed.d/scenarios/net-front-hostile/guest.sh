@@ -5,10 +5,11 @@
 # the order of plugging).
 #   nic MAC WAIT_S    the vif with MAC appears, is set up and its carrier
 #                     comes on; its fields (see nstat)
-#   nstat MAC         the vif's counters: if= carrier= rx_pk= rx_drop=
+#   nstat MAC [ERE]   the vif's counters: if= carrier= rx_pk= rx_drop=
 #                     tx_pk= irqs= (sums over queues) and the driver's
 #                     first stats line (queues= broken= bad_rx= bad_tx=
-#                     bad_prod= grant_busy= bad_keys= deferred= ...)
+#                     bad_prod= grant_busy= bad_keys= deferred= ...); with
+#                     ERE also the klog verb's match= and bad=
 #   send MAC          an address on the vif and two pings through it
 #                     (ARP requests on its tx ring; no answer expected)
 #   recv PORT, recv-wait WAIT_S   (guest/lib.sh) the witness transfer
@@ -51,10 +52,11 @@ cmd_nic() {
 }
 
 cmd_nstat() {
-	local n
+	local n k=
 	n=$(nic_name "$1")
 	[ -n "$n" ] || fail "no interface with MAC $1"
-	cmd_ok "$(nic_fields "$n")"
+	[ -z "${2:-}" ] || k=$(klog_fields "$2")
+	cmd_ok "$(nic_fields "$n") $k"
 }
 
 cmd_send() {
