@@ -32,7 +32,7 @@
  *   tx-prod        the tx ring's rsp_prod far beyond its requests
  *   tx-hold        stop answering tx slots (the next steps answer them)
  *   tx-bad-id      wait for a held tx slot, answer an id out of range
- *   tx-dup-id      wait for a held tx slot, answer it twice
+ *   tx-dup-id      wait for two held tx slots, answer the first twice
  *   storm          notify the front end as fast as possible for
  *                  "storm_ms" (the count in "notifications")
  *   keep-mapped    map the page of the next rx slot, keep it mapped and
@@ -325,14 +325,14 @@ static int hv_rx_attack(struct hv_dev *h, const char *cmd)
 /* Tx.                                                                 */
 /* ------------------------------------------------------------------ */
 
-/* Wait (lock dropped) until a tx slot is held.  Called with h->lock held;
- * returns with it held.
+/* Wait (lock dropped) until @want tx slots are held.  Called with h->lock
+ * held; returns with it held.
  */
-static int hv_wait_held(struct hv_dev *h)
+static int hv_wait_held(struct hv_dev *h, unsigned int want)
 {
 	unsigned int ms;
 
-	for (ms = 0; !h->nr_held; ms += 20) {
+	for (ms = 0; h->nr_held < want; ms += 20) {
 		if (ms >= HV_WAIT_MS || !h->connected)
 			return -ETIMEDOUT;
 		mutex_unlock(&h->lock);
@@ -358,10 +358,11 @@ static int hv_tx_attack(struct hv_dev *h, const char *cmd)
 	}
 	if (!h->hold_tx)
 		return -EINVAL;
-	err = hv_wait_held(h);
+	/* A second answer needs a second consumed slot to take its place. */
+	err = hv_wait_held(h, strcmp(cmd, "tx-dup-id") ? 1 : 2);
 	if (err) {
-		pr_err("%s: no tx slot from the front end in %u ms\n",
-		       hv_name(h), HV_WAIT_MS);
+		pr_err("%s: too few tx slots from the front end in %u ms (%u)\n",
+		       hv_name(h), HV_WAIT_MS, h->nr_held);
 		return err;
 	}
 	pr_info("%s: %s on tx id %u (%u held)\n", hv_name(h), cmd,
