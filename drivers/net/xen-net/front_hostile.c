@@ -39,8 +39,9 @@
  *                  switch to Closed (the front end must not free it)
  *   release        unmap the page kept by keep-mapped
  *
- * On the front end's Closing or Closed the module unbinds and unmaps the
- * rings and switches to Closed; a page kept mapped is released by
+ * The states follow xpv_xenbus_back_changed(), as in xpv-netback: on the
+ * front end's Closing or Closed the module unbinds and unmaps the rings
+ * and switches to Closing, then Closed; a page kept mapped is released by
  * "release" or when the device's node is removed.  Each step is logged as
  * "xpv_netfront_hostile: hvif-D-ID: NAME ...".
  */
@@ -465,6 +466,25 @@ static int hv_release(struct hv_dev *h)
 	return 0;
 }
 
+/* The steps of xpv_xenbus_back_changed().  h->ctl held. */
+static void hv_xb_connect(void *data)
+{
+	struct hv_dev *h = data;
+
+	if (!h->tx_area && hv_connect(h))
+		hv_disconnect(h);
+}
+
+static void hv_xb_disconnect(void *data)
+{
+	hv_disconnect(data);
+}
+
+static const struct xpv_xenbus_back_ops hv_xenbus_ops = {
+	.connect = hv_xb_connect,
+	.disconnect = hv_xb_disconnect,
+};
+
 static void hv_frontend_changed(struct xpv_xenbus_device *dev,
 				enum xenbus_state fstate)
 {
@@ -473,21 +493,7 @@ static void hv_frontend_changed(struct xpv_xenbus_device *dev,
 	if (!h)
 		return;
 	mutex_lock(&h->ctl);
-	switch (fstate) {
-	case XenbusStateConnected:
-		if (h->tx_area || dev->state != XenbusStateInitWait)
-			break;
-		if (hv_connect(h))
-			hv_disconnect(h);
-		break;
-	case XenbusStateClosing:
-	case XenbusStateClosed:
-		hv_disconnect(h);
-		xpv_xenbus_switch_state(dev, XenbusStateClosed);
-		break;
-	default:
-		break;
-	}
+	xpv_xenbus_back_changed(dev, fstate, &hv_xenbus_ops, h);
 	mutex_unlock(&h->ctl);
 }
 
@@ -581,7 +587,9 @@ static int hv_step(struct hv_dev *h, const char *cmd)
 	}
 	mutex_unlock(&h->lock);
 	if (!err && !strcmp(cmd, "keep-mapped")) {
+		/* The rings go, the page stays mapped. */
 		mutex_lock(&h->ctl);
+		hv_disconnect(h);
 		err = xpv_xenbus_switch_state(h->dev, XenbusStateClosed);
 		mutex_unlock(&h->ctl);
 	}
