@@ -124,6 +124,15 @@ int __xpv_xenbus_register_backend(struct xpv_xenbus_driver *drv,
 	__xpv_xenbus_register_backend(drv, THIS_MODULE, KBUILD_MODNAME)
 void xpv_xenbus_unregister_driver(struct xpv_xenbus_driver *drv);
 
+/**
+ * module_xpv_xenbus_backend() - a module whose init and exit only register
+ * and unregister one back-end driver
+ * @drv: the struct xpv_xenbus_driver
+ */
+#define module_xpv_xenbus_backend(drv) \
+	module_driver(drv, xpv_xenbus_register_backend, \
+		      xpv_xenbus_unregister_driver)
+
 int xpv_xenbus_switch_state(struct xpv_xenbus_device *dev,
 			    enum xenbus_state state);
 enum xenbus_state xpv_xenbus_read_otherend_state(struct xpv_xenbus_device *dev);

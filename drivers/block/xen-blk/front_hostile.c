@@ -53,6 +53,7 @@
 #include <linux/workqueue.h>
 #include <xpv/events.h>
 #include <xpv/grant.h>
+#include <xpv/hostile.h>
 #include <xpv/xenbus.h>
 #include <xpv/xenstore.h>
 
@@ -218,13 +219,7 @@ static void hb_respond(struct hb_dev *h, u64 id, u8 op, s16 status)
 /* The notifications of the storm: no response, only events. */
 static void hb_storm(struct hb_dev *h)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(HB_STORM_MS);
-
-	while (time_before(jiffies, end)) {
-		xpv_evtchn_notify(h->ev.port);
-		if (!(++h->notifications & 63))
-			cond_resched();
-	}
+	h->notifications += xpv_hostile_storm(h->ev.port, HB_STORM_MS);
 	xpv_xs_printf(XPV_XBT_NIL, h->dev->nodename, "hostile-notifications",
 		      "%lu", h->notifications);
 }
@@ -540,17 +535,7 @@ static struct xpv_xenbus_driver hb_driver = {
 	.remove = hb_remove,
 };
 
-static int __init hb_init(void)
-{
-	return xpv_xenbus_register_backend(&hb_driver);
-}
-module_init(hb_init);
-
-static void __exit hb_exit(void)
-{
-	xpv_xenbus_unregister_driver(&hb_driver);
-}
-module_exit(hb_exit);
+module_xpv_xenbus_backend(hb_driver);
 
 MODULE_DESCRIPTION("xpv block front end test: a hostile blkif back end");
 MODULE_LICENSE("GPL");

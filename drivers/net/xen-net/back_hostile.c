@@ -44,6 +44,7 @@
 #include <linux/string.h>
 #include <xpv/events.h>
 #include <xpv/grant.h>
+#include <xpv/hostile.h>
 #include <xpv/xenstore.h>
 #include <xen/interface/io/xenbus.h>
 
@@ -606,15 +607,9 @@ static void attack_overflow(const char *cmd, bool rx)
 
 static void attack_storm(void)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(storm_ms);
-	u64 n = 0;
+	unsigned long n = xpv_hostile_storm(nh.port, storm_ms);
 
-	while (time_before(jiffies, end)) {
-		xpv_evtchn_notify(nh.port);
-		if (!(++n & 63))
-			cond_resched();
-	}
-	pr_info(NH_PFX "storm: %llu notifications in %u ms\n", n, storm_ms);
+	pr_info(NH_PFX "storm: %lu notifications in %u ms\n", n, storm_ms);
 	report("storm", 0, NULL);
 }
 

@@ -109,24 +109,28 @@ static void netfront_rx_count(struct xpv_netfront_queue *q, u64_stats_t *c,
 /**
  * xpv_netfront_queue_broken() - the back end broke the protocol on a queue
  * @q: the queue
+ * @reason: the counter it goes to (&xpv_netfront_info.breaks)
  * @why: what it did, for the log
  * @err: the parser's error (0 when none)
  *
  * The queue takes nothing more from its rings and sends nothing more; the
  * carrier goes off and the device is switched to Closing from process
- * context.
+ * context.  The first break of a queue is logged and counted.
  *
  * Context: any (the queue's lock need not be held).
  */
 void xpv_netfront_queue_broken(struct xpv_netfront_queue *q,
-			       const char *why, int err)
+			       enum xpv_netfront_break reason, const char *why,
+			       int err)
 {
 	struct xpv_netfront_info *info = q->info;
 
-	if (!READ_ONCE(q->broken))
+	if (!READ_ONCE(q->broken)) {
 		netdev_err(info->netdev, "queue %u: %s%s%s: queue disabled\n",
 			   q->index, why, err ? ": " : "",
 			   err ? xpv_netif_err_str(err) : "");
+		atomic_long_inc(&info->breaks[reason]);
+	}
 	WRITE_ONCE(q->broken, true);
 	WRITE_ONCE(info->broken, true);
 	netif_carrier_off(info->netdev);
@@ -297,7 +301,8 @@ static bool netfront_tx_gc(struct xpv_netfront_queue *q)
 			if (err == 1)
 				continue;	/* the answer to an extra */
 			if (err) {
-				xpv_netfront_queue_broken(q, "bad tx response",
+				xpv_netfront_queue_broken(q, XPV_NETFRONT_BAD_TX,
+							  "bad tx response",
 							  err);
 				return work;
 			}
@@ -305,6 +310,7 @@ static bool netfront_tx_gc(struct xpv_netfront_queue *q)
 			if (!xpv_gnttab_end_access(b->gref)) {
 				/* Leave the page and skb to the back end. */
 				xpv_netfront_queue_broken(q,
+							  XPV_NETFRONT_GRANT_BUSY,
 							  "tx grant still in use after its response",
 							  0);
 				return work;
@@ -321,6 +327,7 @@ static bool netfront_tx_gc(struct xpv_netfront_queue *q)
 		}
 		if (q->tx.r.broken) {
 			xpv_netfront_queue_broken(q,
+						  XPV_NETFRONT_BAD_PROD,
 						  "bad tx response producer index",
 						  0);
 			return work;
@@ -469,6 +476,22 @@ out_drop_unlocked:
 	return NETDEV_TX_OK;
 }
 
+/* At teardown: whether the back end still maps @gref (then count and log
+ * it: the page goes to the deferred revocation, or is leaked).
+ */
+static bool netfront_still_mapped(struct xpv_netfront_queue *q,
+				  const char *ring, unsigned int id,
+				  grant_ref_t gref)
+{
+	if (xpv_gnttab_end_access(gref))
+		return false;
+	atomic_long_inc(&q->info->grants_deferred);
+	netdev_warn(q->info->netdev,
+		    "queue %u: %s id %u still mapped by the back end at teardown: its page is kept until the grant is revoked\n",
+		    q->index, ring, id);
+	return true;
+}
+
 /**
  * xpv_netfront_release_tx() - give back what a stopped queue sent
  * @q: the queue, its interrupts unbound
@@ -492,16 +515,14 @@ void xpv_netfront_release_tx(struct xpv_netfront_queue *q)
 			xpv_gnttab_free_refs(&b->gref, 1);
 		} else if (b->page) {
 			/* Frees the page once the back end lets go. */
+			netfront_still_mapped(q, "tx", id, b->gref);
 			xpv_gnttab_end_access_and_free(b->gref, b->page);
-		} else if (xpv_gnttab_end_access(b->gref)) {
+		} else if (!netfront_still_mapped(q, "tx", id, b->gref)) {
 			xpv_gnttab_free_refs(&b->gref, 1);
 			if (b->skb)
 				dev_kfree_skb_any(b->skb);
-		} else {
-			netdev_warn(q->info->netdev,
-				    "queue %u: tx id %u still mapped by the back end: leaking it\n",
-				    q->index, id);
 		}
+		/* else: the skb (and its reference) is leaked, never reused. */
 		b->gref = 0;
 		b->page = NULL;
 		b->skb = NULL;
@@ -582,10 +603,13 @@ void xpv_netfront_release_rx(struct xpv_netfront_queue *q)
 
 		if (!b->gref)
 			continue;
-		if (b->page)
+		if (b->page) {
+			/* Frees the page once the back end lets go. */
+			netfront_still_mapped(q, "rx", id, b->gref);
 			xpv_gnttab_end_access_and_free(b->gref, b->page);
-		else
+		} else {
 			xpv_gnttab_free_refs(&b->gref, 1);
+		}
 		b->gref = 0;
 		b->page = NULL;
 	}
@@ -605,6 +629,7 @@ static bool netfront_rx_reclaim(struct xpv_netfront_queue *q,
 	for (i = 0; i < pkt->nr_slots; i++) {
 		if (!xpv_gnttab_end_access(q->rx_buf[pkt->ids[i]].gref)) {
 			xpv_netfront_queue_broken(q,
+						  XPV_NETFRONT_GRANT_BUSY,
 						  "rx grant still in use after its response",
 						  0);
 			return false;
@@ -687,7 +712,11 @@ static bool netfront_rx_packet(struct xpv_netfront_queue *q,
 
 	if (!netfront_rx_reclaim(q, pkt))
 		return false;
-	if (!err)
+	if (err)
+		net_warn_ratelimited("%s: queue %u: rx packet dropped: %s\n",
+				     dev->name, q->index,
+				     xpv_netif_err_str(err));
+	else
 		skb = netfront_rx_skb(q, pkt);
 	netfront_rx_put(q, pkt);
 	if (skb) {
@@ -734,6 +763,7 @@ static int netfront_rx(struct xpv_netfront_queue *q, int budget)
 		if (!xpv_netif_rx_front_get_response(&q->rx, &rsp)) {
 			if (q->rx.r.broken)
 				xpv_netfront_queue_broken(q,
+							  XPV_NETFRONT_BAD_PROD,
 							  "bad rx response producer index",
 							  0);
 			break;
@@ -742,7 +772,8 @@ static int netfront_rx(struct xpv_netfront_queue *q, int budget)
 			err = xpv_netif_rx_parse_init(p, &q->rx_lim,
 						      &q->rx_ids);
 			if (err) {
-				xpv_netfront_queue_broken(q, "rx limits", err);
+				xpv_netfront_queue_broken(q, XPV_NETFRONT_BAD_RX,
+							  "rx limits", err);
 				break;
 			}
 			q->rx_in_chain = true;
@@ -752,7 +783,8 @@ static int netfront_rx(struct xpv_netfront_queue *q, int budget)
 			continue;
 		q->rx_in_chain = false;
 		if (xpv_netif_err_fatal(err)) {
-			xpv_netfront_queue_broken(q, "bad rx response", err);
+			xpv_netfront_queue_broken(q, XPV_NETFRONT_BAD_RX,
+						  "bad rx response", err);
 			break;
 		}
 		if (!netfront_rx_packet(q, &p->pkt, err))
@@ -1006,6 +1038,8 @@ static void netfront_get_channels(struct net_device *dev,
 /* Device-wide counters before the per-queue ones. */
 static const char *const netfront_dev_stats[] = {
 	"queues", "split_event_channels", "bounce", "broken", "peer_notifies",
+	"bad_rx_rsp", "bad_tx_rsp", "bad_rsp_prod", "grant_busy",
+	"bad_backend_keys", "grants_deferred",
 };
 
 static int netfront_get_sset_count(struct net_device *dev, int sset)
@@ -1044,6 +1078,10 @@ static void netfront_get_ethtool_stats(struct net_device *dev,
 	*data++ = info->bounce;
 	*data++ = READ_ONCE(info->broken);
 	*data++ = READ_ONCE(info->peer_notifies);
+	for (i = 0; i < XPV_NETFRONT_NR_BREAKS; i++)
+		*data++ = atomic_long_read(&info->breaks[i]);
+	*data++ = READ_ONCE(info->bad_keys);
+	*data++ = atomic_long_read(&info->grants_deferred);
 	for (i = 0; i < info->max_queues; i++) {
 		xpv_netfront_queue_stats(&info->qstats[i], data);
 		data += XPV_NETFRONT_NR_QSTATS;
@@ -1080,12 +1118,18 @@ int xpv_netfront_stats_show(struct xpv_netfront_info *info, char *buf,
 	int len;
 
 	len = scnprintf(buf, size,
-			"queues=%u split=%u bounce=%u broken=%u sg=%u csum=%u csum6=%u tso=%u tso6=%u mtu=%u notify=%lu\n",
+			"queues=%u split=%u bounce=%u broken=%u sg=%u csum=%u csum6=%u tso=%u tso6=%u mtu=%u notify=%lu bad_rx=%ld bad_tx=%ld bad_prod=%ld grant_busy=%ld bad_keys=%lu deferred=%ld\n",
 			READ_ONCE(info->nr_queues), info->split, info->bounce,
 			READ_ONCE(info->broken), !!(f & NETIF_F_SG),
 			!!(f & NETIF_F_IP_CSUM), !!(f & NETIF_F_IPV6_CSUM),
 			!!(f & NETIF_F_TSO), !!(f & NETIF_F_TSO6),
-			info->netdev->mtu, READ_ONCE(info->peer_notifies));
+			info->netdev->mtu, READ_ONCE(info->peer_notifies),
+			atomic_long_read(&info->breaks[XPV_NETFRONT_BAD_RX]),
+			atomic_long_read(&info->breaks[XPV_NETFRONT_BAD_TX]),
+			atomic_long_read(&info->breaks[XPV_NETFRONT_BAD_PROD]),
+			atomic_long_read(&info->breaks[XPV_NETFRONT_GRANT_BUSY]),
+			READ_ONCE(info->bad_keys),
+			atomic_long_read(&info->grants_deferred));
 	for (i = 0; i < info->max_queues; i++) {
 		xpv_netfront_queue_stats(&info->qstats[i], v);
 		len += scnprintf(buf + len, size - len, "q%u", i);

@@ -98,6 +98,23 @@ struct xpv_netfront_stats {
 struct xpv_netfront_info;
 
 /**
+ * enum xpv_netfront_break - why a back end broke a queue (counted per device)
+ * @XPV_NETFRONT_BAD_RX: an rx response the parser rejects as fatal (id out
+ *	of range, not outstanding or not its slot's, chain too long, ...)
+ * @XPV_NETFRONT_BAD_TX: a tx response with a bad id or status
+ * @XPV_NETFRONT_BAD_PROD: a response producer index beyond the requests
+ * @XPV_NETFRONT_GRANT_BUSY: a grant still mapped after its response
+ * @XPV_NETFRONT_NR_BREAKS: the number of reasons
+ */
+enum xpv_netfront_break {
+	XPV_NETFRONT_BAD_RX,
+	XPV_NETFRONT_BAD_TX,
+	XPV_NETFRONT_BAD_PROD,
+	XPV_NETFRONT_GRANT_BUSY,
+	XPV_NETFRONT_NR_BREAKS,
+};
+
+/**
  * struct xpv_netfront_queue - one tx/rx ring pair
  * @info: the device
  * @index: queue number
@@ -174,6 +191,11 @@ struct xpv_netfront_queue {
  *	once the link is up in the stack after a connection
  * @notify_tries: polls of @notify_work left for this connection
  * @peer_notifies: announcements made (written under the RTNL lock)
+ * @breaks: queues broken by the back end, per enum xpv_netfront_break
+ * @bad_keys: connections refused for a malformed key of the back end
+ * @grants_deferred: pages whose grant the back end still mapped at
+ *	teardown: left to the deferred revocation (freed only once it lets
+ *	go), never handed back while mapped
  */
 struct xpv_netfront_info {
 	struct net_device *netdev;
@@ -193,6 +215,9 @@ struct xpv_netfront_info {
 	struct delayed_work notify_work;
 	unsigned int notify_tries;
 	unsigned long peer_notifies;
+	atomic_long_t breaks[XPV_NETFRONT_NR_BREAKS];
+	unsigned long bad_keys;
+	atomic_long_t grants_deferred;
 };
 
 /* front.c: data plane */
@@ -204,7 +229,8 @@ irqreturn_t xpv_netfront_rx_interrupt(int irq, void *dev_id);
 int xpv_netfront_napi_poll(struct napi_struct *napi, int budget);
 int xpv_netfront_rx_fill(struct xpv_netfront_queue *q, gfp_t gfp);
 void xpv_netfront_queue_broken(struct xpv_netfront_queue *q,
-			       const char *why, int err);
+			       enum xpv_netfront_break reason, const char *why,
+			       int err);
 void xpv_netfront_release_tx(struct xpv_netfront_queue *q);
 void xpv_netfront_release_rx(struct xpv_netfront_queue *q);
 void xpv_netfront_queue_stats(struct xpv_netfront_stats *s, u64 *vals);

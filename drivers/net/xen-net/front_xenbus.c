@@ -218,30 +218,62 @@ static int netfront_create_queues(struct xpv_netfront_info *info,
 /* Handshake.                                                          */
 /* ------------------------------------------------------------------ */
 
-static void netfront_read_offer(struct xpv_netfront_info *info,
-				struct xpv_netif_back_offer *o)
+/* A malformed key of the back end: refuse the connection, count it. */
+static int netfront_bad_key(struct xpv_netfront_info *info, const char *key,
+			    int err)
+{
+	WRITE_ONCE(info->bad_keys, info->bad_keys + 1);
+	xpv_xenbus_dev_fatal(info->xbdev, err,
+			     "refusing the back end: %s/%s is malformed",
+			     info->xbdev->otherend, key);
+	return err;
+}
+
+/*
+ * The back end's offer.  An absent key is "not offered" (one queue); a
+ * flag other than 0 or 1, or a queue count that is 0, not a number or
+ * above 2^32 - 1, is a broken back end: the connection is refused.  A
+ * queue count above ours is a bound that ours already meets.
+ */
+static int netfront_read_offer(struct xpv_netfront_info *info,
+			       struct xpv_netif_back_offer *o)
 {
 	struct xpv_xenbus_device *dev = info->xbdev;
-	const char *b = dev->otherend;
+	const struct {
+		const char *key;
+		bool *val;
+	} flags[] = {
+		{ "feature-sg", &o->sg },
+		{ "feature-gso-tcpv4", &o->gso_tcpv4 },
+		{ "feature-gso-tcpv6", &o->gso_tcpv6 },
+		{ "feature-ipv6-csum-offload", &o->ipv6_csum },
+		{ "feature-no-csum-offload", &o->no_csum },
+		{ "feature-rx-copy", &o->rx_copy },
+		{ "feature-split-event-channels", &o->split_evtchn },
+		{ "feature-ctrl-ring", &o->ctrl_ring },
+		{ "feature-multicast-control", &o->mcast_ctrl },
+		{ "feature-dynamic-multicast-control", &o->dynamic_mcast },
+	};
+	const char *mq = "multi-queue-max-queues";
+	unsigned int i;
+	u64 v;
+	int err;
 
 	memset(o, 0, sizeof(*o));
-	o->sg = xpv_xenbus_read_flag(dev, b, "", "feature-sg");
-	o->gso_tcpv4 = xpv_xenbus_read_flag(dev, b, "", "feature-gso-tcpv4");
-	o->gso_tcpv6 = xpv_xenbus_read_flag(dev, b, "", "feature-gso-tcpv6");
-	o->ipv6_csum = xpv_xenbus_read_flag(dev, b, "",
-					    "feature-ipv6-csum-offload");
-	o->no_csum = xpv_xenbus_read_flag(dev, b, "", "feature-no-csum-offload");
-	o->rx_copy = xpv_xenbus_read_flag(dev, b, "", "feature-rx-copy");
-	o->split_evtchn = xpv_xenbus_read_flag(dev, b, "",
-					       "feature-split-event-channels");
-	o->ctrl_ring = xpv_xenbus_read_flag(dev, b, "", "feature-ctrl-ring");
-	o->mcast_ctrl = xpv_xenbus_read_flag(dev, b, "",
-					     "feature-multicast-control");
-	o->dynamic_mcast = xpv_xenbus_read_flag(dev, b, "",
-						"feature-dynamic-multicast-control");
-	/* A malformed count reads as absent: one queue. */
-	xpv_xenbus_read_opt(dev, b, "", "multi-queue-max-queues", U32_MAX, 0,
-			    &o->max_queues);
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		err = xpv_xenbus_read_opt(dev, dev->otherend, "", flags[i].key,
+					  1, 0, &v);
+		if (err)
+			return netfront_bad_key(info, flags[i].key, err);
+		*flags[i].val = v;
+	}
+	err = xpv_xenbus_read_opt(dev, dev->otherend, "", mq, U32_MAX, 1, &v);
+	if (!err && !v)
+		err = -EINVAL;
+	if (err)
+		return netfront_bad_key(info, mq, err);
+	o->max_queues = v;
+	return 0;
 }
 
 /* What we write: every offload we can take, rx-copy, rx-notify. */
@@ -357,7 +389,9 @@ static int netfront_setup(struct xpv_netfront_info *info)
 
 	if (info->queues)
 		return 0;	/* already set up */
-	netfront_read_offer(info, &info->offer);
+	err = netfront_read_offer(info, &info->offer);
+	if (err)
+		return err;
 	want = min3(READ_ONCE(max_queues), num_online_cpus(),
 		    info->max_queues);
 	nr = xpv_netif_front_queues(want, info->offer.max_queues);

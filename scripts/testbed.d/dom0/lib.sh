@@ -491,17 +491,21 @@ tb_xs_write() {
 	xenstore-write "/local/domain/$id/data/$2" "$3" || tb_fail "xenstore-write data/$2 for $1 failed"
 }
 
-# tb_xs_wait_value NODE VALUE SECONDS: poll a xenstore node (a back end's
-# "state" in the scenarios that drive a device from this shell) until it
-# holds VALUE; tb_fail after SECONDS with what it holds then.
+# tb_xs_wait_value NODE ERE SECONDS: poll a xenstore node (a back end's
+# "state" in the scenarios that drive a device from this shell) until its
+# whole value matches the extended regex ERE (a plain value such as 4
+# matches itself); tb_fail after SECONDS with what it holds then.
 tb_xs_wait_value() {
-	local i=0
-	while [ "$(xenstore-read "$1" 2>/dev/null)" != "$2" ]; do
+	local i=0 re="^($2)\$"
+	until [[ $(xenstore-read "$1" 2>/dev/null) =~ $re ]]; do
 		i=$((i + 1))
-		[ $i -lt $(($3 * 10)) ] || tb_fail "$1 is '$(xenstore-read "$1" 2>/dev/null)', expected $2 within $3 s"
+		[ $i -lt $(($3 * 10)) ] || tb_fail "$1 is '$(xenstore-read "$1" 2>/dev/null)', expected /$2/ within $3 s"
 		sleep 0.1
 	done
 }
+
+# tb_xs_state DIR: the xenbus state in DIR (nothing when there is none).
+tb_xs_state() { xenstore-read "$1/state" 2>/dev/null; }
 
 # Our kernel logs its event-channel ABI ("xpv-evtchn: using the FIFO ABI,
 # ...") while its 0xE9 boot console still runs, so the line is on Xen's

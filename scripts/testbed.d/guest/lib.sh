@@ -134,6 +134,41 @@ cmd_dmesg() {
 	[ -z "$bad" ] || fail "kernel log: $(echo "$bad" | tr '\n' ' ')"
 	cmd_ok "clean=1"
 }
+# cmd_klog ERE: the verb "klog": match= (kernel-log lines matching ERE),
+# bad= (lines of a kernel complaint, the first five printed: klog_fields
+# ERE). A scenario may define its own cmd_klog after sourcing
+# (blk-front-interop does).
+klog_fields() {
+	local bad
+	bad=$(dmesg | grep -E 'WARNING|BUG|Oops|Call Trace|refcount_t|KASAN|general protection')
+	[ -z "$bad" ] || echo "$bad" | head -n 5 | sed 's/^/XPV-INFO klog: /'
+	echo "match=$(dmesg | grep -cE "$1") bad=$(echo "$bad" | grep -c .)"
+}
+cmd_klog() { cmd_ok "$(klog_fields "$1")"; }
+
+# cmd_recv PORT: the verb "recv": a listener for one TCP connection, its
+# data to /tmp/net.rx (background); pid=.
+# cmd_recv_wait WAIT_S: the verb "recv-wait": the listener got EOF within
+# WAIT_S; bytes= sha= (sha256).
+cmd_recv() {
+	rm -f /tmp/net.rx /tmp/net.rx.done
+	( nc -l -p "$1" > /tmp/net.rx 2> /tmp/net.rx.err; echo $? > /tmp/net.rx.done ) &
+	NET_RECV=$!
+	sleep 0.5
+	cmd_ok "pid=$NET_RECV"
+}
+
+cmd_recv_wait() {
+	local i=0
+	while [ ! -f /tmp/net.rx.done ]; do
+		i=$((i + 1))
+		[ $i -le $(($1 * 5)) ] || fail "no end of the TCP stream after $1 s ($(stat -c %s /tmp/net.rx 2>/dev/null) bytes so far)"
+		sleep 0.2
+	done
+	[ "$(cat /tmp/net.rx.done)" = 0 ] || fail "nc -l exited $(cat /tmp/net.rx.done): $(cat /tmp/net.rx.err)"
+	cmd_ok "bytes=$(stat -c %s /tmp/net.rx) sha=$(sha256sum /tmp/net.rx | cut -d' ' -f1)"
+}
+
 cmd_serve() {
 	local cmd verb wpid=
 	[ -p /tmp/cmd-watch ] || mkfifo /tmp/cmd-watch

@@ -29,19 +29,6 @@ hvbd_paths() {
 	SYS=/sys/bus/xen-backend/devices/hvbd-$DOMID-$1
 }
 
-xs_state() { xenstore-read "$1/state" 2>/dev/null; }
-
-# wait_xs_state DIR ERE SECONDS
-wait_xs_state() {
-	local i=0
-	until xs_state "$1" | grep -qE "^($2)\$"; do
-		i=$((i + 1))
-		[ $i -lt $(($3 * 10)) ] ||
-			tb_fail "$1/state is '$(xs_state "$1")', expected /$2/ within $3 s"
-		sleep 0.1
-	done
-}
-
 # hvbd_create ID ATTACK: the front end's node (owned by the guest, without
 # "backend" yet), the back end's node (readable by the guest), the module
 # in InitWait, then the front end's backend-id and backend together.
@@ -53,7 +40,7 @@ hvbd_create() {
 			"$BE/online" 1 "$BE/state" 1 "$BE/mode" w "$BE/device-type" disk \
 			"$BE/hostile-attack" "$2" &&
 		xenstore-chmod -r "$BE" n0 "r$DOMID" || tb_fail "writing the nodes of $1 failed"
-	wait_xs_state "$BE" 2 20
+	tb_xs_wait_value "$BE/state" 2 20
 	[ "$(basename "$(readlink "$SYS/driver")")" = xpv-hvbd ] ||
 		tb_fail "hvbd-$DOMID-$1 is not bound to xpv-hvbd"
 	xenstore-write "$FE/backend-id" 0 "$FE/backend" "$BE" || tb_fail "writing $FE/backend failed"
@@ -64,9 +51,9 @@ hvbd_create() {
 hvbd_remove() {
 	local i=0
 	hvbd_paths "$1"
-	if [ "$(xs_state "$FE")" = 4 ]; then
+	if [ "$(tb_xs_state "$FE")" = 4 ]; then
 		xenstore-write "$BE/state" 5
-		wait_xs_state "$FE" 6 30
+		tb_xs_wait_value "$FE/state" 6 30
 	fi
 	xenstore-rm "$BE"
 	while [ -e "$SYS" ]; do
@@ -87,7 +74,7 @@ klog_check() {
 # broken ID DEV: the front end closed the device: Closed in xenstore, the
 # disk gone from the guest; the witness went on meanwhile.
 broken() {
-	wait_xs_state "$FE" 6 30
+	tb_xs_wait_value "$FE/state" 6 30
 	tb_cmd $G 30 io "$2"
 	[ "$(tb_field exists)" = 0 ] || [ "$(tb_field rc)" != 0 ] ||
 		tb_fail "I/O to $2 still succeeds after the attack"
@@ -100,7 +87,7 @@ attack() {
 	tb_step "$name"
 	# The module's attack; the -untrusted variant differs only in the guest.
 	hvbd_create "$id" "${name%-untrusted}"
-	wait_xs_state "$FE" 4 30
+	tb_xs_wait_value "$FE/state" 4 30
 	b0=$(beats)
 	tb_cmd $G 90 attack "$dev" "$idx"
 	ATTACK_BEATS=$(( $(beats) - b0 )) ATTACK_LINE=$TB_LINE
@@ -175,7 +162,7 @@ tb_cmd $G 30 trusted 1
 # is deferred), and only then does the back end let go.
 hvbd_paths 51824
 xenstore-write "$BE/state" 5
-wait_xs_state "$FE" 6 30
+tb_xs_wait_value "$FE/state" 6 30
 xenstore-rm "$FE"
 sleep 2
 hvbd_remove 51824
@@ -183,11 +170,11 @@ hvbd_remove 51824
 # The state machine: Closed before Connected (and garbage before that).
 tb_step closed-early
 hvbd_create 51840 no-connect
-wait_xs_state "$FE" 3 30
+tb_xs_wait_value "$FE/state" 3 30
 xenstore-write "$BE/state" garbage
 sleep 1
 xenstore-write "$BE/state" 6
-wait_xs_state "$FE" 6 30
+tb_xs_wait_value "$FE/state" 6 30
 tb_cmd $G 30 io xvdi
 [ "$(tb_field exists)" = 0 ] || tb_fail "a disk appeared although the back end never connected"
 klog_check '51840/state holds garbage'
@@ -197,13 +184,13 @@ hvbd_remove 51840
 # disk keeps working.
 tb_step state-dance
 hvbd_create 51856 none
-wait_xs_state "$FE" 4 30
+tb_xs_wait_value "$FE/state" 4 30
 tb_cmd $G 60 rw xvdj
 for s in 4 4 garbage 99 -1 4; do
 	xenstore-write "$BE/state" "$s"
 	sleep 0.5
 done
-[ "$(xs_state "$FE")" = 4 ] || tb_fail "the front end left Connected: $(xs_state "$FE")"
+[ "$(tb_xs_state "$FE")" = 4 ] || tb_fail "the front end left Connected: $(tb_xs_state "$FE")"
 tb_cmd $G 60 rw xvdj
 klog_check '51856/state holds garbage'
 hvbd_remove 51856

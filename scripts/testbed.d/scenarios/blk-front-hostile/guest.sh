@@ -89,12 +89,4 @@ cmd_trusted() {
 	cmd_ok "trusted=$(cat /sys/module/xpv_blkfront/parameters/trusted)"
 }
 
-# klog ERE: kernel-log lines matching ERE, and lines of a kernel complaint.
-cmd_klog() {
-	local bad
-	bad=$(dmesg | grep -E 'WARNING|BUG|Oops|Call Trace|refcount_t|KASAN|general protection')
-	[ -z "$bad" ] || echo "$bad" | head -n 5 | sed 's/^/XPV-INFO klog: /'
-	cmd_ok "match=$(dmesg | grep -cE "$1") bad=$(echo "$bad" | grep -c .)"
-}
-
 cmd_serve

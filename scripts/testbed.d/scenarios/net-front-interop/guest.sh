@@ -13,9 +13,8 @@
 #                         driver= (ethtool-style name from sysfs)
 #   ping N [SIZE]         N pings to dom0 (SIZE data bytes); loss= avg_ms=
 #   mtu M                 eth0's MTU set to M; mtu= (read back)
-#   recv PORT             a listener for one TCP connection, its data to
-#                         /tmp/net.rx (background); pid=
-#   recv-wait WAIT_S      the listener got EOF within WAIT_S; bytes= sha=
+#   recv PORT, recv-wait WAIT_S   (guest/lib.sh) a TCP listener, its data
+#                         in /tmp/net.rx; bytes= sha=
 #   send PORT [HOST]      /tmp/net.rx to PORT of HOST (dom0) over TCP;
 #                         bytes= ms=
 #   ip6 ADDR/LEN          ADDR added to eth0 without duplicate address
@@ -84,25 +83,6 @@ cmd_ping() {
 cmd_mtu() {
 	ip link set "$NETDEV" mtu "$1" || fail "ip link set $NETDEV mtu $1 failed"
 	cmd_ok "mtu=$(cat "/sys/class/net/$NETDEV/mtu")"
-}
-
-cmd_recv() {
-	rm -f /tmp/net.rx /tmp/net.rx.done
-	( nc -l -p "$1" > /tmp/net.rx 2> /tmp/net.rx.err; echo $? > /tmp/net.rx.done ) &
-	NET_RECV=$!
-	sleep 0.5
-	cmd_ok "pid=$NET_RECV"
-}
-
-cmd_recv_wait() {
-	local i=0
-	while [ ! -f /tmp/net.rx.done ]; do
-		i=$((i + 1))
-		[ $i -le $(($1 * 5)) ] || fail "no end of the TCP stream after $1 s ($(stat -c %s /tmp/net.rx 2>/dev/null) bytes so far)"
-		sleep 0.2
-	done
-	[ "$(cat /tmp/net.rx.done)" = 0 ] || fail "nc -l exited $(cat /tmp/net.rx.done): $(cat /tmp/net.rx.err)"
-	cmd_ok "bytes=$(stat -c %s /tmp/net.rx) sha=$(sha256sum /tmp/net.rx | cut -d' ' -f1)"
 }
 
 cmd_send() {
