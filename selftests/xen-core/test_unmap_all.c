@@ -38,8 +38,8 @@ static void check(struct __test_metadata *_metadata, unsigned int nr,
 	EXPECT_EQ(nr_fails, failed);
 	EXPECT_EQ(nr - nr_fails, nr_ok);
 	for (i = 0; i < nr; i++) {
-		EXPECT_EQ(1, f.calls[i]) TH_LOG("index %u unmapped %u times",
-						 i, f.calls[i]);
+		EXPECT_EQ(1, f.calls[i])
+			TH_LOG("index %u unmapped %u times", i, f.calls[i]);
 		if (f.fail[i])
 			continue;
 		ASSERT_LT(j, nr_ok);
