@@ -1228,6 +1228,12 @@ static int blkfront_resume(struct xpv_xenbus_device *dev)
 	if (!info)
 		return 0;
 	cancel_delayed_work_sync(&info->close_work);
+	/*
+	 * Parked: the old back end's mappings died with the old domain, so
+	 * the held requests fail now and the closed device's teardown ends.
+	 */
+	if (cancel_delayed_work_sync(&info->park_work))
+		blkfront_park_work(&info->park_work.work);
 	mutex_lock(&info->mutex);
 	info->closing = false;
 	if (!info->disk) {
