@@ -19,9 +19,10 @@
 #
 #   make          build the targets (and gen_corpus)
 #   make run      each target for FUZZ_TIME seconds (default 20), one at a
-#                 time, from the checked-in seeds (seeds/TARGET/, crash
-#                 regressions included), the generated ones and what earlier
-#                 runs kept; prints PASS/FAIL fuzz-NAME-TARGET
+#                 time (make -k -j2 run: two at once), from the checked-in
+#                 seeds (seeds/TARGET/, crash regressions included), the
+#                 generated ones and what earlier runs kept; prints
+#                 PASS/FAIL fuzz-NAME-TARGET
 #   make replay   every kept input once, without fuzzing
 #   make cov      replay each target's corpus through a coverage build and
 #                 print the share of COV_SRC's lines and branches reached
@@ -70,22 +71,24 @@ dirs = $(OUT)/corpus/$$t $$(for d in $(OUT)/seeds/$$t $(SEEDS)/$$t; do \
 	test -d $$d && echo $$d; done)
 
 # Each run starts from the seeds plus whatever earlier runs kept; a crash,
-# leak, sanitizer report or violated property exits non-zero.
-run: all corpus
-	@rc=0; for t in $(TARGETS); do \
-		mkdir -p $(OUT)/corpus/$$t $(OUT)/artifacts/$$t; \
-		if timeout -k 10 $$(($(FUZZ_TIME) + 60)) $(OUT)/fuzz_$$t \
-			-max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
-			-print_final_stats=1 $(FUZZ_FLAGS) \
-			-artifact_prefix=$(OUT)/artifacts/$$t/ \
-			$(dirs) > $(OUT)/$$t.log 2>&1; then \
-			echo "PASS fuzz-$(NAME)-$$t ($$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' $(OUT)/$$t.log | grep -o '[0-9]*$$') runs)"; \
-		else \
-			echo "FAIL fuzz-$(NAME)-$$t (see $(OUT)/$$t.log, $(OUT)/artifacts/$$t/)"; \
-			grep -m3 -E 'ERROR|property violated|runtime error' $(OUT)/$$t.log; \
-			rc=1; \
-		fi; \
-	done; exit $$rc
+# leak, sanitizer report or violated property exits non-zero.  One target
+# per run-TARGET rule, so that `make -k -j2 run` fuzzes two targets at once
+# (make check does: each libFuzzer process uses one core).
+run: $(addprefix run-,$(TARGETS))
+
+$(addprefix run-,$(TARGETS)): run-%: all corpus
+	@t=$*; mkdir -p $(OUT)/corpus/$$t $(OUT)/artifacts/$$t; \
+	if timeout -k 10 $$(($(FUZZ_TIME) + 60)) $(OUT)/fuzz_$$t \
+		-max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 $(FUZZ_FLAGS) \
+		-artifact_prefix=$(OUT)/artifacts/$$t/ \
+		$(dirs) > $(OUT)/$$t.log 2>&1; then \
+		echo "PASS fuzz-$(NAME)-$$t ($$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' $(OUT)/$$t.log | grep -o '[0-9]*$$') runs)"; \
+	else \
+		echo "FAIL fuzz-$(NAME)-$$t (see $(OUT)/$$t.log, $(OUT)/artifacts/$$t/)"; \
+		grep -m3 -E 'ERROR|property violated|runtime error' $(OUT)/$$t.log; \
+		exit 1; \
+	fi
 
 # Replay every kept input (corpus and artifacts) once, without fuzzing.
 replay: all corpus
@@ -132,4 +135,4 @@ cov: $(addprefix $(OUT)/cov_,$(TARGETS)) corpus
 clean:
 	rm -rf $(OUT)
 
-.PHONY: all corpus run replay cov clean
+.PHONY: all corpus run replay cov clean $(addprefix run-,$(TARGETS))

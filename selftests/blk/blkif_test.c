@@ -15,7 +15,7 @@
 #include "xen_oracle.h"
 #include "kselftest_harness.h"
 
-#define DEV_SECTORS	(1ULL << 20)	/* a 512 MiB disk */
+#define DEV_SECTORS	(1024ULL * 1024)	/* a 512 MiB disk */
 #define MAX_INDIRECT	256
 #define MAX_IDS		1024
 
@@ -612,32 +612,9 @@ TEST_F(ring, response_producer_overflow)
 /* Interoperability with a peer built on Xen's public headers.          */
 /* ------------------------------------------------------------------ */
 
-struct oracle_ops {
-	size_t (*req_size)(void);
-	size_t (*slot_size)(void);
-	void (*encode)(const struct oracle_req *r, void *buf);
-	void (*decode)(const void *buf, struct oracle_req *r);
-	void (*rsp_encode)(uint64_t id, uint8_t op, int16_t st, void *buf);
-	void (*front_init)(void *sring, size_t bytes);
-	unsigned int (*front_nr_ents)(void);
-	void (*front_put)(const struct oracle_req *r);
-	int (*front_push)(void);
-	int (*front_get_rsp)(uint64_t *id, uint8_t *op, int16_t *st);
-	void (*back_attach)(void *sring, size_t bytes);
-	int (*back_get_req)(struct oracle_req *r);
-	void (*back_put_rsp)(uint64_t id, uint8_t op, int16_t st);
-	int (*back_push)(void);
-};
-
-#define ORACLE_OPS(p) {							\
-	p##_req_size, p##_slot_size, p##_encode, p##_decode,		\
-	p##_rsp_encode, p##_front_init, p##_front_nr_ents, p##_front_put, \
-	p##_front_push, p##_front_get_rsp, p##_back_attach,		\
-	p##_back_get_req, p##_back_put_rsp, p##_back_push }
-
-static const struct oracle_ops oracles[] = {
-	[XPV_BLKIF_ABI_X86_64] = ORACLE_OPS(oracle64),
-	[XPV_BLKIF_ABI_X86_32] = ORACLE_OPS(oracle32),
+static const struct oracle_ops *const oracles[] = {
+	[XPV_BLKIF_ABI_X86_64] = &oracle64_ops,
+	[XPV_BLKIF_ABI_X86_32] = &oracle32_ops,
 };
 
 static void to_oracle(const struct xpv_blkif_req *r, struct oracle_req *o)
@@ -693,7 +670,7 @@ static unsigned int sample_requests(struct xpv_blkif_req *r)
 /* Our encoder writes byte-for-byte what Xen's structs would. */
 TEST_F(ring, layout_matches_xen_headers)
 {
-	const struct oracle_ops *o = &oracles[self->abi];
+	const struct oracle_ops *o = oracles[self->abi];
 	struct xpv_blkif_req r[8], back;
 	u8 ours[128], theirs[128];
 	struct oracle_req oreq;
@@ -725,14 +702,14 @@ TEST_F(ring, layout_matches_xen_headers)
 /* A front end built on Xen's ring macros drives our back end. */
 TEST_F(ring, xen_front_to_our_back)
 {
-	const struct oracle_ops *o = &oracles[self->abi];
+	const struct oracle_ops *o = oracles[self->abi];
 	struct xpv_blkif_req r[8], got;
 	struct oracle_req oreq;
 	struct xpv_blkif_io io;
 	unsigned int i, round, n = sample_requests(r);
-	uint64_t id;
-	uint8_t op;
-	int16_t st;
+	__u64 id;
+	__u8 op;
+	__s16 st;
 
 	o->front_init(self->s, self->bytes);
 	ASSERT_EQ(self->fr.r.nr_ents, o->front_nr_ents());
@@ -771,7 +748,7 @@ TEST_F(ring, xen_front_to_our_back)
 /* Our front end drives a back end built on Xen's ring macros. */
 TEST_F(ring, our_front_to_xen_back)
 {
-	const struct oracle_ops *o = &oracles[self->abi];
+	const struct oracle_ops *o = oracles[self->abi];
 	struct xpv_blkif_req r[8];
 	struct oracle_req oreq, want;
 	struct xpv_blkif_rsp rsp;

@@ -3,39 +3,45 @@
  * The Xen-header peer of the blkif tests; see xen_oracle.h.  Build with
  * -DORACLE32 for the x86_32 layout.
  */
+#include <assert.h>
+#include <stdint.h>	/* Xen's public headers use its types */
 #include <string.h>
 #include "xen_oracle.h"
 
-#define mb()	__sync_synchronize()
-#define rmb()	__sync_synchronize()
-#define wmb()	__sync_synchronize()
+/*
+ * io/ring.h wants the barriers of its environment: full ones here, to
+ * order the ring entries against the indices (one process, two roles).
+ */
+#define mb()	__sync_synchronize()	/* full barrier */
+#define rmb()	__sync_synchronize()	/* indices before entries */
+#define wmb()	__sync_synchronize()	/* entries before indices */
 
 #ifdef ORACLE32
 #pragma pack(push, 4)
 #include <xen/io/blkif.h>
 #pragma pack(pop)
-_Static_assert(sizeof(struct blkif_request) == 108, "i386 blkif_request");
+static_assert(sizeof(struct blkif_request) == 108, "i386 blkif_request");
 #define P(x) oracle32_##x
 #else
 #include <xen/io/blkif.h>
-_Static_assert(sizeof(struct blkif_request) == 112, "x86_64 blkif_request");
+static_assert(sizeof(struct blkif_request) == 112, "x86_64 blkif_request");
 #define P(x) oracle64_##x
 #endif
 
 static blkif_front_ring_t front;
 static blkif_back_ring_t back;
 
-size_t P(req_size)(void)
+static size_t req_size(void)
 {
 	return sizeof(struct blkif_request);
 }
 
-size_t P(slot_size)(void)
+static size_t slot_size(void)
 {
 	return sizeof(union blkif_sring_entry);
 }
 
-void P(encode)(const struct oracle_req *r, void *buf)
+static void encode(const struct oracle_req *r, void *buf)
 {
 	int i;
 
@@ -63,7 +69,7 @@ void P(encode)(const struct oracle_req *r, void *buf)
 		struct blkif_request *q = buf;
 
 		q->operation = r->op;
-		q->nr_segments = (uint8_t)r->nr_segments;
+		q->nr_segments = (__u8)r->nr_segments;
 		q->handle = r->handle;
 		q->id = r->id;
 		q->sector_number = r->sector;
@@ -75,7 +81,7 @@ void P(encode)(const struct oracle_req *r, void *buf)
 	}
 }
 
-void P(decode)(const void *buf, struct oracle_req *r)
+static void decode(const void *buf, struct oracle_req *r)
 {
 	const struct blkif_request *q = buf;
 	int i;
@@ -112,7 +118,7 @@ void P(decode)(const void *buf, struct oracle_req *r)
 	}
 }
 
-void P(rsp_encode)(uint64_t id, uint8_t op, int16_t st, void *buf)
+static void rsp_encode(__u64 id, __u8 op, __s16 st, void *buf)
 {
 	struct blkif_response *p = buf;
 
@@ -122,7 +128,7 @@ void P(rsp_encode)(uint64_t id, uint8_t op, int16_t st, void *buf)
 	p->status = st;
 }
 
-void P(front_init)(void *sring, size_t bytes)
+static void front_init(void *sring, size_t bytes)
 {
 	blkif_sring_t *s = sring;
 
@@ -130,18 +136,18 @@ void P(front_init)(void *sring, size_t bytes)
 	FRONT_RING_INIT(&front, s, bytes);
 }
 
-unsigned int P(front_nr_ents)(void)
+static unsigned int front_nr_ents(void)
 {
 	return RING_SIZE(&front);
 }
 
-void P(front_put)(const struct oracle_req *r)
+static void front_put(const struct oracle_req *r)
 {
-	P(encode)(r, RING_GET_REQUEST(&front, front.req_prod_pvt));
+	encode(r, RING_GET_REQUEST(&front, front.req_prod_pvt));
 	front.req_prod_pvt++;
 }
 
-int P(front_push)(void)
+static int front_push(void)
 {
 	int notify;
 
@@ -149,7 +155,7 @@ int P(front_push)(void)
 	return notify;
 }
 
-int P(front_get_rsp)(uint64_t *id, uint8_t *op, int16_t *st)
+static int front_get_rsp(__u64 *id, __u8 *op, __s16 *st)
 {
 	struct blkif_response rsp;
 
@@ -163,12 +169,12 @@ int P(front_get_rsp)(uint64_t *id, uint8_t *op, int16_t *st)
 	return 1;
 }
 
-void P(back_attach)(void *sring, size_t bytes)
+static void back_attach(void *sring, size_t bytes)
 {
 	BACK_RING_INIT(&back, (blkif_sring_t *)sring, bytes);
 }
 
-int P(back_get_req)(struct oracle_req *r)
+static int back_get_req(struct oracle_req *r)
 {
 	struct blkif_request req;
 
@@ -176,20 +182,37 @@ int P(back_get_req)(struct oracle_req *r)
 		return 0;
 	RING_COPY_REQUEST(&back, back.req_cons, &req);
 	back.req_cons++;
-	P(decode)(&req, r);
+	decode(&req, r);
 	return 1;
 }
 
-void P(back_put_rsp)(uint64_t id, uint8_t op, int16_t st)
+static void back_put_rsp(__u64 id, __u8 op, __s16 st)
 {
-	P(rsp_encode)(id, op, st, RING_GET_RESPONSE(&back, back.rsp_prod_pvt));
+	rsp_encode(id, op, st, RING_GET_RESPONSE(&back, back.rsp_prod_pvt));
 	back.rsp_prod_pvt++;
 }
 
-int P(back_push)(void)
+static int back_push(void)
 {
 	int notify;
 
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&back, notify);
 	return notify;
 }
+
+const struct oracle_ops P(ops) = {
+	.req_size		= req_size,
+	.slot_size		= slot_size,
+	.encode			= encode,
+	.decode			= decode,
+	.rsp_encode		= rsp_encode,
+	.front_init		= front_init,
+	.front_nr_ents		= front_nr_ents,
+	.front_put		= front_put,
+	.front_push		= front_push,
+	.front_get_rsp		= front_get_rsp,
+	.back_attach		= back_attach,
+	.back_get_req		= back_get_req,
+	.back_put_rsp		= back_put_rsp,
+	.back_push		= back_push,
+};

@@ -10,9 +10,9 @@
  * simulated Xen act "concurrently" just before or after an unlink, or
  * scribble over the shared memory like a hostile peer.
  */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/types.h>
 
 #include "kselftest_harness.h"
 #include "events_fifo_queue.h"
@@ -21,19 +21,21 @@
 #define MAX_LOG		20000
 #define BIG_BUDGET	100000
 
-#define W_PENDING	(1U << XPV_FIFO_PENDING)
-#define W_MASKED	(1U << XPV_FIFO_MASKED)
-#define W_LINKED	(1U << XPV_FIFO_LINKED)
-#define W_BUSY		(1U << XPV_FIFO_BUSY)
+/* The kernel's BIT(); events_fifo_queue.h includes nothing that has it. */
+#define BIT(nr)		(1UL << (nr))
+#define W_PENDING	BIT(XPV_FIFO_PENDING)
+#define W_MASKED	BIT(XPV_FIFO_MASKED)
+#define W_LINKED	BIT(XPV_FIFO_LINKED)
+#define W_BUSY		BIT(XPV_FIFO_BUSY)
 
 struct sim;
 typedef void (*sim_hook)(struct sim *s, unsigned int port);
 
 struct sim {
 	/* shared memory */
-	uint32_t word[SIM_WORDS];
-	uint32_t ready;
-	uint32_t head[XPV_FIFO_NR_QUEUES];
+	__u32 word[SIM_WORDS];
+	__u32 ready;
+	__u32 head[XPV_FIFO_NR_QUEUES];
 	unsigned int nr_ports;
 	/* Xen's private state */
 	unsigned int tail[XPV_FIFO_NR_QUEUES];
@@ -53,12 +55,13 @@ struct sim {
 /* The ports served so far, in order, must be exactly the ones listed. */
 #define EXPECT_LOG(s, ...)						\
 	do {								\
+		const struct sim *s_ = (s);				\
 		const unsigned int want_[] = { __VA_ARGS__ };		\
 		unsigned int i_;					\
 									\
-		ASSERT_EQ(sizeof(want_) / sizeof(want_[0]), (s)->nlog);	\
-		for (i_ = 0; i_ < (s)->nlog; i_++)			\
-			EXPECT_EQ(want_[i_], (s)->log[i_]);		\
+		ASSERT_EQ(ARRAY_SIZE(want_), s_->nlog);			\
+		for (i_ = 0; i_ < s_->nlog; i_++)			\
+			EXPECT_EQ(want_[i_], s_->log[i_]);		\
 	} while (0)
 
 static void sim_init(struct sim *s, unsigned int nr_ports)
@@ -113,12 +116,12 @@ static void xen_unmask(struct sim *s, unsigned int port)
 /* Plain access to a simulated word, for the guest's unmask below. */
 static unsigned int word_read(void *word)
 {
-	return *(uint32_t *)word;
+	return *(__u32 *)word;
 }
 
 static unsigned int word_cmpxchg(void *word, unsigned int old, unsigned int new)
 {
-	uint32_t *w = word, seen = *w;
+	__u32 *w = word, seen = *w;
 
 	if (seen == old)
 		*w = new;
@@ -169,7 +172,7 @@ static unsigned int sim_read_head(void *ctx, unsigned int prio)
 static unsigned int sim_unlink(void *ctx, unsigned int port)
 {
 	struct sim *s = ctx;
-	uint32_t old;
+	__u32 old;
 
 	if (port == 0 || port >= s->nr_ports) {
 		s->out_of_range++;
@@ -653,10 +656,10 @@ TEST_F(fifo, garbage_array_never_leaves_it)
 	srandom(4242);
 	for (round = 0; round < 200; round++) {
 		for (i = 0; i < SIM_WORDS; i++)
-			s->word[i] = (uint32_t)random() ^ ((uint32_t)random() << 16);
+			s->word[i] = (__u32)random() ^ ((__u32)random() << 16);
 		for (i = 0; i < XPV_FIFO_NR_QUEUES; i++)
-			s->head[i] = (uint32_t)random() % (2 * s->nr_ports);
-		s->ready = (uint32_t)random();
+			s->head[i] = (__u32)random() % (2 * s->nr_ports);
+		s->ready = (__u32)random();
 		memset(&s->q, 0, sizeof(s->q));
 		/* Static garbage: ends within one pass over the words. */
 		ASSERT_EQ(0, consume(s, s->nr_ports + 2 * XPV_FIFO_NR_QUEUES));
@@ -703,19 +706,19 @@ TEST(port_to_word_covers_every_port_once)
 TEST(long_view_addresses_the_word_bit)
 {
 	union {
-		uint64_t l64[4];
-		uint32_t l32[8];
-		uint32_t w[8];
+		__u64 l64[4];
+		__u32 l32[8];
+		__u32 w[8];
 	} page;
 	const unsigned int bits[] = { 0, 1, 16, XPV_FIFO_LINK_BITS - 1,
 		XPV_FIFO_BUSY, XPV_FIFO_LINKED, XPV_FIFO_MASKED,
 		XPV_FIFO_PENDING };
 	unsigned int slot, b, nr, idx, i;
 
-	if (*(const uint8_t *)&(const uint16_t){ 1 } != 1)
+	if (*(const __u8 *)&(const __u16){ 1 } != 1)
 		SKIP(return, "big-endian host: the long view is x86's");
 	for (slot = 0; slot < 8; slot++) {
-		for (b = 0; b < sizeof(bits) / sizeof(bits[0]); b++) {
+		for (b = 0; b < ARRAY_SIZE(bits); b++) {
 			/* 64-bit longs: two words each. */
 			memset(&page, 0, sizeof(page));
 			nr = xpv_fifo_long_bit(slot, bits[b], 2, &idx);
@@ -740,11 +743,11 @@ TEST(long_view_addresses_the_word_bit)
  * each of its exchanges.
  */
 struct uword {
-	uint32_t w;
+	__u32 w;
 	unsigned int reads, tries;
 	unsigned int busy_tries;	/* Xen holds BUSY for this many tries */
-	uint32_t raise_at_try;		/* Xen sets PENDING before this try (1-based) */
-	uint32_t link_at_try;		/* Xen links port 77 onto the word before it */
+	__u32 raise_at_try;		/* Xen sets PENDING before this try (1-based) */
+	__u32 link_at_try;		/* Xen links port 77 onto the word before it */
 };
 
 static unsigned int uword_read(void *ctx)
@@ -760,7 +763,7 @@ static unsigned int uword_read(void *ctx)
 static unsigned int uword_cmpxchg(void *ctx, unsigned int old, unsigned int new)
 {
 	struct uword *u = ctx;
-	uint32_t seen;
+	__u32 seen;
 
 	u->tries++;
 	if (u->tries == u->raise_at_try)
