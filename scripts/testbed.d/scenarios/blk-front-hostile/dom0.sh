@@ -31,11 +31,16 @@ hvbd_paths() {
 
 xs_state() { xenstore-read "$1/state" 2>/dev/null; }
 
-# wait_xs_state DIR ERE SECONDS
+# wait_xs_state DIR ERE SECONDS; a guest that restarted meanwhile (a
+# triple fault restarts it under a new domid) is named as such, with Xen's
+# dump, so the framework can tell an emulator loss.
 wait_xs_state() {
 	local i=0
 	until xs_state "$1" | grep -qE "^($2)\$"; do
 		i=$((i + 1))
+		if [ $((i % 10)) = 0 ] && [ "$(tb_domid $G)" != "$DOMID" ]; then
+			tb_fail "guest $G restarted (domain $DOMID gone) while waiting for $1/state$(tb_postmortem $G)"
+		fi
 		[ $i -lt $(($3 * 10)) ] ||
 			tb_fail "$1/state is '$(xs_state "$1")', expected /$2/ within $3 s"
 		sleep 0.1
