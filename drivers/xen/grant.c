@@ -24,6 +24,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/sysfs.h>
 #include <linux/timer.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
@@ -408,6 +409,51 @@ unsigned int xpv_gnttab_nr_free(void)
 	return READ_ONCE(gnt_pool.nr_free);
 }
 EXPORT_SYMBOL_GPL(xpv_gnttab_nr_free);
+
+/*
+ * xpv.grants_in_use (read-only): references allocated now (granted, held
+ * for a deferred revocation, or reserved), so a test can tell a leak from
+ * a baseline; xpv.grants_deferred: revocations waiting for a peer to unmap.
+ */
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "xpv."
+
+static int gnt_in_use_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned long flags;
+	u32 used;
+
+	spin_lock_irqsave(&gnt_lock, flags);
+	used = gnt_pool.nr - gnt_pool.nr_free;
+	spin_unlock_irqrestore(&gnt_lock, flags);
+	return sysfs_emit(buf, "%u\n", used);
+}
+
+static const struct kernel_param_ops gnt_in_use_ops = {
+	.get = gnt_in_use_get,
+};
+module_param_cb(grants_in_use, &gnt_in_use_ops, NULL, 0444);
+MODULE_PARM_DESC(grants_in_use, "Grant references allocated now (read-only)");
+
+static int gnt_deferred_get(char *buf, const struct kernel_param *kp)
+{
+	struct gnt_deferred *d;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&gnt_deferred_lock, flags);
+	list_for_each_entry(d, &gnt_deferred_list, list)
+		n++;
+	spin_unlock_irqrestore(&gnt_deferred_lock, flags);
+	return sysfs_emit(buf, "%u\n", n);
+}
+
+static const struct kernel_param_ops gnt_deferred_ops = {
+	.get = gnt_deferred_get,
+};
+module_param_cb(grants_deferred, &gnt_deferred_ops, NULL, 0444);
+MODULE_PARM_DESC(grants_deferred,
+		 "Revocations waiting for a peer to unmap its grant (read-only)");
 
 /**
  * xpv_gnttab_page_gfn() - the guest frame number of a kernel address

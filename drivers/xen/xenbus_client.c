@@ -9,12 +9,14 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 #include <xpv/events.h>
 #include <xpv/grant.h>
 #include <xpv/xenbus.h>
 #include <xpv/xenstore.h>
 
+#include "proto/unmap_all.h"
 #include "proto/xenbus_state.h"
 
 /**
@@ -213,6 +215,60 @@ struct xb_ring_map {
 
 static LIST_HEAD(xb_ring_maps);
 static DEFINE_SPINLOCK(xb_ring_maps_lock);
+static atomic_t xb_ring_frames_leaked = ATOMIC_INIT(0);
+
+/*
+ * xpv.ring_frames_leaked (read-only): ring frames kept because unmapping
+ * the other end's grant failed (they are never reused).
+ */
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "xpv."
+
+static int xb_leaked_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&xb_ring_frames_leaked));
+}
+
+static const struct kernel_param_ops xb_leaked_ops = {
+	.get = xb_leaked_get,
+};
+module_param_cb(ring_frames_leaked, &xb_leaked_ops, NULL, 0444);
+MODULE_PARM_DESC(ring_frames_leaked,
+		 "Ring frames kept because a grant unmap failed (read-only)");
+
+static int xb_unmap_one(void *ctx, unsigned int i)
+{
+	struct xb_ring_map *m = ctx;
+
+	return xpv_gnttab_unmap_page(m->pages[i], m->handles[i]);
+}
+
+/*
+ * Unmap the first @mapped pages of @m, all of them whatever fails, and
+ * free every frame that maps nothing: those unmapped and those never
+ * mapped (@mapped .. m->nr - 1).  A frame whose unmap failed is kept
+ * for good, counted and reported.
+ */
+static void xb_ring_unmap_pages(struct xpv_xenbus_device *dev,
+				struct xb_ring_map *m, unsigned int mapped)
+{
+	unsigned int ok[XPV_XENBUS_MAX_RING_PAGES], nr_ok, failed, i;
+	struct page *free[XPV_XENBUS_MAX_RING_PAGES];
+
+	failed = xpv_unmap_all(mapped, xb_unmap_one, m, ok, &nr_ok);
+	for (i = 0; i < nr_ok; i++)
+		free[i] = m->pages[ok[i]];
+	for (i = mapped; i < m->nr; i++)
+		free[nr_ok++] = m->pages[i];
+	if (nr_ok)
+		xpv_gnttab_free_pages(nr_ok, free);
+	if (failed) {
+		atomic_add(failed, &xb_ring_frames_leaked);
+		dev_err(&dev->dev,
+			"%u of %u ring pages still mapped after unmap: frames leaked\n",
+			failed, mapped);
+	}
+}
 
 /**
  * xpv_xenbus_map_ring() - map the other end's ring (backends)
@@ -259,15 +315,7 @@ int xpv_xenbus_map_ring(struct xpv_xenbus_device *dev, const grant_ref_t *grefs,
 	return 0;
 
 out_unmap:
-	for (i = 0; i < mapped; i++) {
-		if (xpv_gnttab_unmap_page(m->pages[i], m->handles[i])) {
-			/* Still mapped: never reuse the frame. */
-			xpv_xenbus_dev_fatal(dev, err, "mapping ring");
-			kfree(m);
-			return err;
-		}
-	}
-	xpv_gnttab_free_pages(nr_pages, m->pages);
+	xb_ring_unmap_pages(dev, m, mapped);
 out_free:
 	kfree(m);
 	xpv_xenbus_dev_fatal(dev, err, "mapping a %u-page ring", nr_pages);
@@ -283,8 +331,6 @@ EXPORT_SYMBOL_GPL(xpv_xenbus_map_ring);
 void xpv_xenbus_unmap_ring(struct xpv_xenbus_device *dev, void *vaddr)
 {
 	struct xb_ring_map *m, *found = NULL;
-	unsigned int i;
-	bool leak = false;
 
 	spin_lock(&xb_ring_maps_lock);
 	list_for_each_entry(m, &xb_ring_maps, list) {
@@ -300,13 +346,7 @@ void xpv_xenbus_unmap_ring(struct xpv_xenbus_device *dev, void *vaddr)
 		return;
 	}
 	vunmap(found->vaddr);
-	for (i = 0; i < found->nr; i++)
-		if (xpv_gnttab_unmap_page(found->pages[i], found->handles[i]))
-			leak = true;
-	if (leak)
-		dev_warn(&dev->dev, "ring unmap failed: frames leaked\n");
-	else
-		xpv_gnttab_free_pages(found->nr, found->pages);
+	xb_ring_unmap_pages(dev, found, found->nr);
 	kfree(found);
 }
 EXPORT_SYMBOL_GPL(xpv_xenbus_unmap_ring);

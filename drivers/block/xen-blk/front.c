@@ -174,16 +174,19 @@ static blk_status_t blkfront_map_data(struct xpv_blkfront_ring *ring,
 /*
  * Give back the data grants of one id.  Persistent: copy read data out of
  * the persistent pages when @copy_out, and return them to the pool.
- * Direct: revoke each grant; one the back end still maps keeps its page
- * (and a reference to it) until the back end lets go.
+ * Direct: revoke each grant.  A grant the back end still maps stays in
+ * @s (s->nr_segs counts those left): its page is the block request's own,
+ * so the request must not complete until a later call revokes it (the
+ * grant layer's deferred revocation could keep the page allocated, but not
+ * stop its owner from reusing it once the request completed).
  *
  * Return: true when nothing is left mapped that should not be.
  */
 static bool blkfront_end_data(struct xpv_blkfront_ring *ring,
 			      struct xpv_blkfront_shadow *s, bool copy_out)
 {
+	unsigned int i, kept = 0;
 	bool all = true;
-	unsigned int i;
 
 	for (i = 0; i < s->nr_segs; i++) {
 		struct xpv_blkfront_seg *sp = &s->seg[i];
@@ -200,11 +203,10 @@ static bool blkfront_end_data(struct xpv_blkfront_ring *ring,
 		}
 		if (xpv_gnttab_try_end_access_and_free(sp->ref))
 			continue;
-		get_page(sp->page);
-		xpv_gnttab_end_access_and_free(sp->ref, sp->page);
+		s->seg[kept++] = *sp;
 		all = false;
 	}
-	s->nr_segs = 0;
+	s->nr_segs = kept;
 	if (s->indirect_granted) {
 		if (!xpv_gnttab_try_end_access_and_free(s->indirect_gref)) {
 			/* The page now belongs to the deferred revocation. */
@@ -280,6 +282,7 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 	id = ring->tab.free_head;
 	s = &ring->shadow[id];
 	s->fua = false;
+	s->kept = false;
 
 	switch (req_op(rq)) {
 	case REQ_OP_FLUSH:
@@ -397,6 +400,7 @@ static bool blkfront_fua_flush(struct xpv_blkfront_ring *ring,
 	}
 	id = ring->tab.free_head;
 	ring->shadow[id].fua = false;
+	ring->shadow[id].kept = false;
 	ring->shadow[id].nr_segs = 0;
 	if (blkfront_push(ring, &req, id, rq)) {
 		pdu->status = BLK_STS_IOERR;
@@ -502,18 +506,22 @@ bool xpv_blkfront_ring_idle(struct xpv_blkfront_ring *ring)
  * xpv_blkfront_fail_inflight() - end every request still on a ring
  * @ring: a ring whose interrupt is unbound and which is no longer connected
  *
- * Direct grants the back end still maps are revoked later and keep their
- * pages; persistent grants go back to the pool (revoked when the ring is
- * freed).
+ * Persistent grants go back to the pool (revoked when the ring is freed).
+ * A request with a direct grant the back end still maps is not ended: its
+ * page belongs to whoever issued the request, who would reuse it while the
+ * back end can still write it.  It stays on the ring (counted once in the
+ * device's kept_total) and a later call retries its revocations; it fails
+ * once they all succeed.
  *
  * Context: process.
+ * Return: the number of requests still held back.
  */
-void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring)
+unsigned int xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring)
 {
-	unsigned int id, nr = 0, i;
+	unsigned int id, nr = 0, held = 0, i;
 
 	if (!ring->shadow)
-		return;
+		return 0;
 	spin_lock_irq(&ring->lock);
 	for (id = 0; id < ring->tab.nr; id++) {
 		struct xpv_blkfront_shadow *s = &ring->shadow[id];
@@ -522,16 +530,52 @@ void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring)
 		if (!s->rq)
 			continue;
 		blkfront_end_data(ring, s, false);
+		if (s->nr_segs) {
+			if (!s->kept)
+				atomic_long_add(s->nr_segs,
+						&ring->info->kept_total);
+			s->kept = true;
+			held++;
+			continue;
+		}
 		xpv_blkif_shadow_free(&ring->tab, id);
 		pdu = blk_mq_rq_to_pdu(s->rq);
 		pdu->status = BLK_STS_IOERR;
 		ring->done[nr++] = s->rq;
 		s->rq = NULL;
 		s->fua = false;
+		s->kept = false;
 	}
 	spin_unlock_irq(&ring->lock);
 	for (i = 0; i < nr; i++)
 		blk_mq_complete_request(ring->done[i]);
+	return held;
+}
+
+/**
+ * xpv_blkfront_kept() - requests and pages a ring holds back
+ * @ring: the ring
+ * @reqs: incremented by the requests held back by xpv_blkfront_fail_inflight()
+ * @pages: incremented by their pages the back end still maps
+ *
+ * Context: any; takes the ring lock.
+ */
+void xpv_blkfront_kept(struct xpv_blkfront_ring *ring, unsigned int *reqs,
+		       unsigned int *pages)
+{
+	unsigned long flags;
+	unsigned int id;
+
+	if (!ring->shadow)
+		return;
+	spin_lock_irqsave(&ring->lock, flags);
+	for (id = 0; id < ring->tab.nr; id++) {
+		if (ring->shadow[id].rq && ring->shadow[id].kept) {
+			(*reqs)++;
+			*pages += ring->shadow[id].nr_segs;
+		}
+	}
+	spin_unlock_irqrestore(&ring->lock, flags);
 }
 
 /**
@@ -565,6 +609,7 @@ unsigned int xpv_blkfront_requeue_inflight(struct xpv_blkfront_ring *ring)
 		ring->done[nr++] = s->rq;
 		s->rq = NULL;
 		s->fua = false;
+		s->kept = false;
 	}
 	spin_unlock_irq(&ring->lock);
 	for (i = 0; i < nr; i++)

@@ -42,6 +42,8 @@ struct xpv_blkfront_seg {
  * @nr_segs: segments in @seg
  * @persistent: @seg holds persistent grant indices (data bounced)
  * @fua: a write with FUA: a flush follows it before @rq completes
+ * @kept: @rq is held back at teardown: the back end still maps the
+ *	pages left in @seg (counted once, in the device's kept_total)
  * @indirect_granted: @indirect_gref is a per-request grant to revoke
  * @indirect_gref: grant of @indirect (per request, or persistent)
  * @indirect: this id's indirect page (NULL when indirect is not used)
@@ -52,6 +54,7 @@ struct xpv_blkfront_shadow {
 	unsigned int nr_segs;
 	bool persistent;
 	bool fua;
+	bool kept;
 	bool indirect_granted;
 	grant_ref_t indirect_gref;
 	struct page *indirect;
@@ -165,6 +168,16 @@ struct xpv_blkfront_ring {
  * @resuming: restored in a new domain: the disk and its queue (stopped)
  *	stay, the rings are built again and the queue restarts on Connected
  * @replayed: requests requeued by the last resume
+ * @parked: the last teardown left requests whose pages the back end
+ *	still maps: the rings and the disk stay until @park_work sees every
+ *	grant revoked (the device holds a reference to @xbdev meanwhile)
+ * @removed: the device was removed while parked: @park_work frees @info
+ * @park_work: retries the revocations once a second, then fails the
+ *	requests and finishes the teardown
+ * @kept_total: data pages ever held back because the back end still
+ *	mapped them when their request was to be failed
+ * @kept_pool: pool and indirect pages whose revocation was deferred
+ *	(to the grant layer) at a teardown because the back end mapped them
  */
 struct xpv_blkfront_info {
 	struct xpv_xenbus_device *xbdev;
@@ -196,13 +209,20 @@ struct xpv_blkfront_info {
 	unsigned long close_deadline;
 	bool resuming;
 	unsigned int replayed;
+	bool parked;
+	bool removed;
+	struct delayed_work park_work;
+	atomic_long_t kept_total;
+	atomic_long_t kept_pool;
 };
 
 /* front.c: data plane */
 irqreturn_t xpv_blkfront_interrupt(int irq, void *dev_id);
 int xpv_blkfront_add_disk(struct xpv_blkfront_info *info);
 void xpv_blkfront_del_disk(struct xpv_blkfront_info *info);
-void xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring);
+unsigned int xpv_blkfront_fail_inflight(struct xpv_blkfront_ring *ring);
+void xpv_blkfront_kept(struct xpv_blkfront_ring *ring, unsigned int *reqs,
+		       unsigned int *pages);
 unsigned int xpv_blkfront_requeue_inflight(struct xpv_blkfront_ring *ring);
 bool xpv_blkfront_ring_idle(struct xpv_blkfront_ring *ring);
 int xpv_blkfront_disk_name(int index, char *buf, size_t size);

@@ -32,6 +32,10 @@
  *                  into the back end's state before Connected
  *   none           an honest back end (the scenario plays the state
  *                  machine from the shell: Connected twice, garbage state)
+ *   manual-connect an honest back end that maps the ring on the front
+ *                  end's Initialised but leaves the switch to Connected to
+ *                  the scenario (which makes the front end's own state
+ *                  switches fail and then offers the state again)
  *
  * unknown-id, dup-id, wrong-op and prod-overflow leave the other held
  * read unanswered; keep-mapped answers it (a front end that bounces data
@@ -77,6 +81,7 @@ enum hb_attack {
 	HB_STORM,
 	HB_KEEP_MAPPED,
 	HB_NO_CONNECT,
+	HB_MANUAL_CONNECT,
 };
 
 static const char *const hb_attack_names[] = {
@@ -88,6 +93,7 @@ static const char *const hb_attack_names[] = {
 	[HB_STORM] = "storm",
 	[HB_KEEP_MAPPED] = "keep-mapped",
 	[HB_NO_CONNECT] = "no-connect",
+	[HB_MANUAL_CONNECT] = "manual-connect",
 };
 
 /**
@@ -298,7 +304,8 @@ static void hb_work(struct work_struct *work)
 		goto out_unlock;
 	do {
 		while (xpv_blkif_back_get(&h->br, &req)) {
-			if (h->attack != HB_NONE && !h->fired &&
+			if (h->attack != HB_NONE &&
+			    h->attack != HB_MANUAL_CONNECT && !h->fired &&
 			    h->nr_held < HB_HOLD && hb_trigger(&req)) {
 				h->held[h->nr_held++] = req;
 				continue;
@@ -376,6 +383,8 @@ static int hb_connect(struct hb_dev *h)
 	mutex_lock(&h->lock);
 	h->connected = true;
 	mutex_unlock(&h->lock);
+	if (h->attack == HB_MANUAL_CONNECT)
+		return 0;	/* the scenario writes Connected */
 	return xpv_xenbus_switch_state(dev, XenbusStateConnected);
 }
 

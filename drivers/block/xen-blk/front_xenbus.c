@@ -92,30 +92,45 @@ static DEFINE_IDA(blkfront_index_ida);
 
 /*
  * Stop a ring: no new requests, no more interrupts, every request still on
- * it failed (their grants revoked, or deferred while the back end maps
- * them).
+ * it failed, except those with a page the back end still maps (held back
+ * until it lets go, see xpv_blkfront_fail_inflight()).
+ *
+ * Return: the requests held back.
  */
-static void blkfront_stop_ring(struct xpv_blkfront_info *info,
-			       struct xpv_blkfront_ring *ring)
+static unsigned int blkfront_stop_ring(struct xpv_blkfront_info *info,
+				       struct xpv_blkfront_ring *ring)
 {
 	spin_lock_irq(&ring->lock);
 	ring->connected = false;
 	spin_unlock_irq(&ring->lock);
 
 	xpv_ring_evtchn_close(info->xbdev, &ring->ev, ring);
-	xpv_blkfront_fail_inflight(ring);
+	return xpv_blkfront_fail_inflight(ring);
+}
+
+/*
+ * A page of ours (pool, indirect) whose grant the back end still maps at a
+ * teardown: the grant layer keeps it and retries; counted in kept_pool.
+ */
+static void blkfront_defer(struct xpv_blkfront_info *info, grant_ref_t ref,
+			   struct page *page)
+{
+	atomic_long_inc(&info->kept_pool);
+	xpv_gnttab_end_access_and_free(ref, page);
 }
 
 /*
  * An id's indirect page; a persistent grant of it (or a per-request one
  * the back end never let go) is revoked first, deferred while mapped.
  */
-static void blkfront_free_indirect(struct xpv_blkfront_shadow *s)
+static void blkfront_free_indirect(struct xpv_blkfront_info *info,
+				   struct xpv_blkfront_shadow *s)
 {
 	if (!s->indirect)
 		return;
-	if (s->indirect_gref)
-		xpv_gnttab_end_access_and_free(s->indirect_gref, s->indirect);
+	if (s->indirect_gref &&
+	    !xpv_gnttab_try_end_access_and_free(s->indirect_gref))
+		blkfront_defer(info, s->indirect_gref, s->indirect);
 	else
 		__free_page(s->indirect);
 	s->indirect = NULL;
@@ -132,8 +147,10 @@ static void blkfront_free_pgnts(struct xpv_blkfront_ring *ring)
 		struct xpv_blkfront_pgnt *p = &ring->pgnt[i];
 
 		/* A page the back end still maps is freed once it lets go. */
-		if (p->gref)
-			xpv_gnttab_end_access_and_free(p->gref, p->page);
+		if (p->gref && xpv_gnttab_try_end_access_and_free(p->gref))
+			__free_page(p->page);
+		else if (p->gref)
+			blkfront_defer(ring->info, p->gref, p->page);
 		else if (p->page)
 			__free_page(p->page);
 	}
@@ -155,7 +172,7 @@ static void blkfront_free_ring(struct xpv_blkfront_ring *ring)
 	blkfront_free_pgnts(ring);
 	if (ring->shadow) {
 		for (i = 0; i < ring->tab.nr; i++)
-			blkfront_free_indirect(&ring->shadow[i]);
+			blkfront_free_indirect(ring->info, &ring->shadow[i]);
 	}
 	kvfree(ring->shadow);
 	kfree(ring->ids);
@@ -165,12 +182,14 @@ static void blkfront_free_ring(struct xpv_blkfront_ring *ring)
 	ring->done = NULL;
 }
 
-static void blkfront_stop_rings(struct xpv_blkfront_info *info)
+/* Return: the requests held back (their pages still mapped). */
+static unsigned int blkfront_stop_rings(struct xpv_blkfront_info *info)
 {
-	unsigned int i;
+	unsigned int i, held = 0;
 
 	for (i = 0; i < info->nr_rings; i++)
-		blkfront_stop_ring(info, &info->rings[i]);
+		held += blkfront_stop_ring(info, &info->rings[i]);
+	return held;
 }
 
 static void blkfront_free_rings(struct xpv_blkfront_info *info)
@@ -289,6 +308,27 @@ static int blkfront_setup(struct xpv_blkfront_info *info)
 	unsigned int order, want_q, i;
 	u64 back_order, back_queues;
 	int err;
+
+	/*
+	 * Entered again (our switch to Initialised failed, and the back end
+	 * announced InitWait again): what the last attempt built goes first.
+	 */
+	if (info->parked) {
+		dev_err(&dev->dev,
+			"the back end still maps pages of the last connection: not connecting\n");
+		return -EBUSY;
+	}
+	if (info->rings && !info->disk) {
+		blkfront_stop_rings(info);
+		blkfront_free_rings(info);
+	} else if (info->resuming) {
+		for (i = 0; i < info->nr_rings; i++) {
+			if (!info->rings[i].shadow)
+				continue;
+			blkfront_stop_ring(info, &info->rings[i]);
+			blkfront_free_ring(&info->rings[i]);
+		}
+	}
 
 	/* A malformed value (logged) counts as absent: 0. */
 	xpv_xenbus_read_opt(dev, dev->otherend, "", "max-ring-page-order",
@@ -578,6 +618,21 @@ static void blkfront_restart_queue(struct xpv_blkfront_info *info)
 		 info->persistent ? "persistent" : "per-request");
 }
 
+/*
+ * Undo what a connection attempt granted on a ring: its pool, and the
+ * indirect pages' persistent grants (the pages are allocated again).
+ */
+static void blkfront_reset_grants(struct xpv_blkfront_info *info,
+				  struct xpv_blkfront_ring *ring)
+{
+	unsigned int i;
+
+	blkfront_free_pgnts(ring);
+	for (i = 0; ring->shadow && i < ring->tab.nr; i++)
+		if (ring->shadow[i].indirect_gref)
+			blkfront_free_indirect(info, &ring->shadow[i]);
+}
+
 /* Back end Connected: read the disk and bring it up. */
 static int blkfront_connect(struct xpv_blkfront_info *info)
 {
@@ -589,6 +644,12 @@ static int blkfront_connect(struct xpv_blkfront_info *info)
 
 	if (info->disk && !info->resuming)
 		return 0;	/* already up: a repeated Connected */
+	/*
+	 * Entered again (our switch to Connected failed, and the back end
+	 * announced Connected again): the pools of the last attempt go first.
+	 */
+	for (i = 0; i < info->nr_rings; i++)
+		blkfront_reset_grants(info, &info->rings[i]);
 
 	err = xpv_xs_read_uint(XPV_XBT_NIL, dev->otherend, "sectors",
 			       U64_MAX, &d.sectors);
@@ -730,10 +791,65 @@ out_bad_key:
  */
 static void blkfront_teardown(struct xpv_blkfront_info *info)
 {
+	unsigned int held;
+
 	info->closing = false;
-	blkfront_stop_rings(info);
+	if (info->parked)
+		return;		/* park_work finishes it */
+	held = blkfront_stop_rings(info);
+	if (held) {
+		/*
+		 * The back end still maps pages of these requests: they, the
+		 * rings holding them and the disk (whose removal would wait
+		 * for them) stay until it lets go.  New requests fail.
+		 */
+		dev_warn(&info->xbdev->dev,
+			 "back end still maps pages of %u request(s): held back until it lets go\n",
+			 held);
+		info->parked = true;
+		get_device(&info->xbdev->dev);
+		schedule_delayed_work(&info->park_work, HZ);
+		return;
+	}
 	xpv_blkfront_del_disk(info);
 	blkfront_free_rings(info);
+}
+
+/*
+ * Parked after a teardown: retry the revocations once a second; when
+ * every request could be failed, finish the teardown (and free the device
+ * if it was removed meanwhile).
+ */
+static void blkfront_park_work(struct work_struct *work)
+{
+	struct xpv_blkfront_info *info =
+		container_of(to_delayed_work(work), struct xpv_blkfront_info,
+			     park_work);
+	struct xpv_xenbus_device *dev = info->xbdev;
+	unsigned int i, held = 0;
+	bool removed;
+
+	mutex_lock(&info->mutex);
+	for (i = 0; i < info->nr_rings; i++)
+		held += xpv_blkfront_fail_inflight(&info->rings[i]);
+	if (held) {
+		schedule_delayed_work(&info->park_work, HZ);
+		mutex_unlock(&info->mutex);
+		return;
+	}
+	dev_info(&dev->dev,
+		 "back end let go: the held requests failed, %ld page(s) held in all\n",
+		 atomic_long_read(&info->kept_total));
+	info->parked = false;
+	xpv_blkfront_del_disk(info);
+	blkfront_free_rings(info);
+	removed = info->removed;
+	mutex_unlock(&info->mutex);
+	put_device(&dev->dev);
+	if (removed) {
+		ida_free(&blkfront_index_ida, info->index);
+		kfree(info);
+	}
 }
 
 /* Tear down now and tell the back end we are closed. */
@@ -919,6 +1035,32 @@ static ssize_t ring_state_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(ring_state);
 
+/*
+ * kept_grants (read-only): "requests=R pages=P total=T pool=Q": requests
+ * held back now because the back end still maps P of their pages, data
+ * pages ever held back (T), and pool or indirect pages whose revocation
+ * was deferred at a teardown (Q).
+ */
+static ssize_t kept_grants_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct xpv_blkfront_info *info = dev_get_drvdata(dev);
+	unsigned int i, reqs = 0, pages = 0;
+	ssize_t len;
+
+	if (!info)
+		return -ENODEV;
+	mutex_lock(&info->mutex);
+	for (i = 0; info->rings && i < info->nr_rings; i++)
+		xpv_blkfront_kept(&info->rings[i], &reqs, &pages);
+	len = sysfs_emit(buf, "requests=%u pages=%u total=%ld pool=%ld\n",
+			 reqs, pages, atomic_long_read(&info->kept_total),
+			 atomic_long_read(&info->kept_pool));
+	mutex_unlock(&info->mutex);
+	return len;
+}
+static DEVICE_ATTR_RO(kept_grants);
+
 /* Linux's numbering of virtual-device: xvd (major 202) and extended. */
 static int blkfront_vdevice_index(u32 vdevice)
 {
@@ -967,11 +1109,15 @@ static int blkfront_probe(struct xpv_xenbus_device *dev,
 	mutex_init(&info->mutex);
 	INIT_WORK(&info->fatal_work, blkfront_fatal_work);
 	INIT_DELAYED_WORK(&info->close_work, blkfront_close_work);
+	INIT_DELAYED_WORK(&info->park_work, blkfront_park_work);
 	dev_set_drvdata(&dev->dev, info);
 
 	err = device_create_file(&dev->dev, &dev_attr_ring_state);
+	if (!err)
+		err = device_create_file(&dev->dev, &dev_attr_kept_grants);
 	if (err)
-		dev_warn(&dev->dev, "no ring_state file: %d\n", err);
+		dev_warn(&dev->dev, "no ring_state or kept_grants file: %d\n",
+			 err);
 
 	/* The first watch event may have come before drvdata was set. */
 	blkfront_backend_changed(dev, xpv_xenbus_read_otherend_state(dev));
@@ -985,17 +1131,25 @@ out_free_index:
 static void blkfront_remove(struct xpv_xenbus_device *dev)
 {
 	struct xpv_blkfront_info *info = dev_get_drvdata(&dev->dev);
+	bool parked;
 
 	if (!info)
 		return;
+	device_remove_file(&dev->dev, &dev_attr_kept_grants);
 	device_remove_file(&dev->dev, &dev_attr_ring_state);
 	mutex_lock(&info->mutex);
 	blkfront_teardown(info);
 	dev_set_drvdata(&dev->dev, NULL);
+	/* Held back: park_work frees the device once the back end lets go. */
+	parked = info->parked;
+	info->removed = parked;
 	mutex_unlock(&info->mutex);
 	/* No interrupt is left to schedule them again. */
 	cancel_work_sync(&info->fatal_work);
 	cancel_delayed_work_sync(&info->close_work);
+	if (parked)
+		return;
+	cancel_delayed_work_sync(&info->park_work);
 	ida_free(&blkfront_index_ida, info->index);
 	kfree(info);
 }
@@ -1074,6 +1228,12 @@ static int blkfront_resume(struct xpv_xenbus_device *dev)
 	if (!info)
 		return 0;
 	cancel_delayed_work_sync(&info->close_work);
+	/*
+	 * Parked: the old back end's mappings died with the old domain, so
+	 * the held requests fail now and the closed device's teardown ends.
+	 */
+	if (cancel_delayed_work_sync(&info->park_work))
+		blkfront_park_work(&info->park_work.work);
 	mutex_lock(&info->mutex);
 	info->closing = false;
 	if (!info->disk) {

@@ -491,14 +491,21 @@ tb_xs_write() {
 	xenstore-write "/local/domain/$id/data/$2" "$3" || tb_fail "xenstore-write data/$2 for $1 failed"
 }
 
-# tb_xs_wait_value NODE ERE SECONDS: poll a xenstore node (a back end's
-# "state" in the scenarios that drive a device from this shell) until its
-# whole value matches the extended regex ERE (a plain value such as 4
-# matches itself); tb_fail after SECONDS with what it holds then.
+# tb_xs_wait_value NODE ERE SECONDS [GUEST DOMID]: poll a xenstore node (a
+# back end's "state" in the scenarios that drive a device from this shell)
+# until its whole value matches the extended regex ERE (a plain value such
+# as 4 matches itself); tb_fail after SECONDS with what it holds then, or
+# as soon as GUEST is no longer domain DOMID.
 tb_xs_wait_value() {
 	local i=0 re="^($2)\$"
 	until [[ $(xenstore-read "$1" 2>/dev/null) =~ $re ]]; do
 		i=$((i + 1))
+		# With GUEST DOMID: a guest that restarted meanwhile (a triple
+		# fault restarts it under a new domid) is named as such, with
+		# Xen's dump, so the framework can tell an emulator loss.
+		if [ $# -ge 5 ] && [ $((i % 10)) = 0 ] && [ "$(tb_domid "$4")" != "$5" ]; then
+			tb_fail "guest $4 restarted (domain $5 gone) while waiting for $1$(tb_postmortem "$4")"
+		fi
 		[ $i -lt $(($3 * 10)) ] || tb_fail "$1 is '$(xenstore-read "$1" 2>/dev/null)', expected /$2/ within $3 s"
 		sleep 0.1
 	done

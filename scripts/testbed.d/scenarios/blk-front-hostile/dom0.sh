@@ -29,9 +29,25 @@ hvbd_paths() {
 	SYS=/sys/bus/xen-backend/devices/hvbd-$DOMID-$1
 }
 
-# hvbd_create ID ATTACK: the front end's node (owned by the guest, without
-# "backend" yet), the back end's node (readable by the guest), the module
-# in InitWait, then the front end's backend-id and backend together.
+# wait_xs_state DIR ERE SECONDS: DIR's state, failing at once (with Xen's
+# dump) if the guest restarted meanwhile.
+wait_xs_state() { tb_xs_wait_value "$1/state" "$2" "$3" "$G" "$DOMID"; }
+
+# state_lock ID on|off: the front end's state node read-only for the guest
+# (its own state switches then fail), or the guest's again.
+state_lock() {
+	hvbd_paths "$1"
+	if [ "$2" = on ]; then
+		xenstore-chmod "$FE/state" n0 "r$DOMID"
+	else
+		xenstore-chmod "$FE/state" "n$DOMID" r0
+	fi || tb_fail "xenstore-chmod $FE/state failed"
+}
+
+# hvbd_create ID ATTACK [lock]: the front end's node (owned by the guest,
+# without "backend" yet), the back end's node (readable by the guest), the
+# module in InitWait, then the front end's backend-id and backend
+# together; with "lock", the front end's state node is locked first.
 hvbd_create() {
 	hvbd_paths "$1"
 	xenstore-write "$FE/state" 1 "$FE/virtual-device" "$1" "$FE/device-type" disk &&
@@ -40,10 +56,23 @@ hvbd_create() {
 			"$BE/online" 1 "$BE/state" 1 "$BE/mode" w "$BE/device-type" disk \
 			"$BE/hostile-attack" "$2" &&
 		xenstore-chmod -r "$BE" n0 "r$DOMID" || tb_fail "writing the nodes of $1 failed"
-	tb_xs_wait_value "$BE/state" 2 20
+	wait_xs_state "$BE" 2 20
 	[ "$(basename "$(readlink "$SYS/driver")")" = xpv-hvbd ] ||
 		tb_fail "hvbd-$DOMID-$1 is not bound to xpv-hvbd"
+	[ "${3:-}" != lock ] || state_lock "$1" on
 	xenstore-write "$FE/backend-id" 0 "$FE/backend" "$BE" || tb_fail "writing $FE/backend failed"
+}
+
+# klog_wait ERE SECONDS: until the guest logged ERE.
+klog_wait() {
+	local i=0
+	while :; do
+		tb_cmd $G 30 klog "${1// /.}"
+		[ "$(tb_field match)" -ge 1 ] && return 0
+		i=$((i + 1))
+		[ $i -lt "$2" ] || tb_fail "the guest did not log /$1/ within $2 s"
+		sleep 1
+	done
 }
 
 # hvbd_remove ID: an orderly close if the front end is still connected,
@@ -53,7 +82,7 @@ hvbd_remove() {
 	hvbd_paths "$1"
 	if [ "$(tb_xs_state "$FE")" = 4 ]; then
 		xenstore-write "$BE/state" 5
-		tb_xs_wait_value "$FE/state" 6 30
+		wait_xs_state "$FE" 6 30
 	fi
 	xenstore-rm "$BE"
 	while [ -e "$SYS" ]; do
@@ -74,7 +103,7 @@ klog_check() {
 # broken ID DEV: the front end closed the device: Closed in xenstore, the
 # disk gone from the guest; the witness went on meanwhile.
 broken() {
-	tb_xs_wait_value "$FE/state" 6 30
+	wait_xs_state "$FE" 6 30
 	tb_cmd $G 30 io "$2"
 	[ "$(tb_field exists)" = 0 ] || [ "$(tb_field rc)" != 0 ] ||
 		tb_fail "I/O to $2 still succeeds after the attack"
@@ -87,7 +116,7 @@ attack() {
 	tb_step "$name"
 	# The module's attack; the -untrusted variant differs only in the guest.
 	hvbd_create "$id" "${name%-untrusted}"
-	tb_xs_wait_value "$FE/state" 4 30
+	wait_xs_state "$FE" 4 30
 	b0=$(beats)
 	tb_cmd $G 90 attack "$dev" "$idx"
 	ATTACK_BEATS=$(( $(beats) - b0 )) ATTACK_LINE=$TB_LINE
@@ -144,25 +173,51 @@ tb_metric storm_witness_beats "$nb" beats
 tb_cmd $G 60 rw xvdf
 hvbd_remove 51792
 
-# A data grant kept mapped after the answer. Trusted (the request's own
-# page was granted): the front end must refuse the answer and close; the
-# page stays with the deferred revocation. trusted=0: the data was bounced
-# through the ring's pool, the read succeeds with a copy.
-attack keep-mapped 51808 xvdg 6 'vbd-51808: queue 0: grant still mapped after response'
-broken 51808 xvdg
+# A data grant kept mapped after the answer, trusted: the request's own
+# page was granted. The front end refuses the answer and closes the
+# device, but the read whose page the back end still maps must not end
+# (its page would go back to dd, which could reuse it while the back end
+# writes it): it stays held back, counted in kept_grants, until the back
+# end lets go; then it fails and the disk goes.
+tb_step keep-mapped
+hvbd_create 51808 keep-mapped
+wait_xs_state "$FE" 4 30
+tb_cmd $G 60 rw xvdg
+tb_cmd $G 30 bgread xvdg
+wait_xs_state "$FE" 6 30
 tb_kmsg_since load | grep -q "hvbd-$DOMID-51808: keeping the data grant" ||
 	tb_fail "the module did not keep a data grant mapped"
+# The other read fails at the close; the kept one must still be waiting.
+tb_cmd $G 30 bgstate 5
+[ "$(tb_field running)" = 1 ] ||
+	tb_fail "with its page still mapped by the back end, a read ended (page handed back): $TB_LINE"
+tb_cmd $G 30 kept 51808
+[ "$(tb_field requests)" = 1 ] && [ "$(tb_field pages)" = 1 ] && [ "$(tb_field total)" = 1 ] ||
+	tb_fail "kept_grants does not count the one page held back: $TB_LINE"
+klog_check 'vbd-51808: queue 0: grant still mapped after response'
+klog_check 'vbd-51808: back end still maps pages of 1 request'
 hvbd_remove 51808
 tb_kmsg_since load | grep -q "hvbd-$DOMID-51808: released the kept data grant" ||
 	tb_fail "the module did not release the kept data grant"
+# Released: the read fails (it returned no data), the disk is gone.
+tb_cmd $G 30 bgstate 10
+[ "$(tb_field running)" = 0 ] && [ "$(tb_field rc_a)" != 0 ] && [ "$(tb_field rc_b)" != 0 ] ||
+	tb_fail "after the back end let go the held read did not fail: $TB_LINE"
+klog_check 'vbd-51808: back end let go'
+tb_cmd $G 30 io xvdg
+[ "$(tb_field exists)" = 0 ] || tb_fail "xvdg still exists after its back end let go and its node went"
 tb_cmd $G 30 trusted 0
 attack keep-mapped-untrusted 51824 xvdh 7 'vbd-51824: xvdh: 8192 sectors'
 tb_cmd $G 30 trusted 1
 # The front end closes while the pool page is still mapped (its revocation
-# is deferred), and only then does the back end let go.
+# is deferred, counted in kept_grants' pool=), and only then does the back
+# end let go.
 hvbd_paths 51824
 xenstore-write "$BE/state" 5
-tb_xs_wait_value "$FE/state" 6 30
+wait_xs_state "$FE" 6 30
+tb_cmd $G 30 kept 51824
+[ "$(tb_field requests)" = 0 ] && [ "$(tb_field pool)" -ge 1 ] ||
+	tb_fail "kept_grants does not count the pool page the back end keeps: $TB_LINE"
 xenstore-rm "$FE"
 sleep 2
 hvbd_remove 51824
@@ -170,11 +225,11 @@ hvbd_remove 51824
 # The state machine: Closed before Connected (and garbage before that).
 tb_step closed-early
 hvbd_create 51840 no-connect
-tb_xs_wait_value "$FE/state" 3 30
+wait_xs_state "$FE" 3 30
 xenstore-write "$BE/state" garbage
 sleep 1
 xenstore-write "$BE/state" 6
-tb_xs_wait_value "$FE/state" 6 30
+wait_xs_state "$FE" 6 30
 tb_cmd $G 30 io xvdi
 [ "$(tb_field exists)" = 0 ] || tb_fail "a disk appeared although the back end never connected"
 klog_check '51840/state holds garbage'
@@ -184,7 +239,7 @@ hvbd_remove 51840
 # disk keeps working.
 tb_step state-dance
 hvbd_create 51856 none
-tb_xs_wait_value "$FE/state" 4 30
+wait_xs_state "$FE" 4 30
 tb_cmd $G 60 rw xvdj
 for s in 4 4 garbage 99 -1 4; do
 	xenstore-write "$BE/state" "$s"
@@ -194,6 +249,49 @@ done
 tb_cmd $G 60 rw xvdj
 klog_check '51856/state holds garbage'
 hvbd_remove 51856
+
+# The front end's own state switches fail (its state node locked), and the
+# back end offers the state again: setup and connect run a second time and
+# must first undo what the failed attempt built (rings, event channels, the
+# bounce pool). Grants and IRQs come back to the baseline.
+tb_step reentry
+# The baseline: the least of three readings (xvda's witness may have a
+# request in flight).
+g0=
+for i in 1 2 3; do
+	tb_cmd $G 30 grants
+	[ -n "$g0" ] && [ "$g0" -le "$(tb_field in_use)" ] || g0=$(tb_field in_use)
+	sleep 0.3
+done
+tb_cmd $G 30 trusted 0
+hvbd_create 51872 manual-connect lock
+klog_wait 'vbd-51872: cannot switch to Initialised' 30
+state_lock 51872 off
+xenstore-write "$BE/state" 2
+wait_xs_state "$FE" 3 30
+state_lock 51872 on
+xenstore-write "$BE/state" 4
+klog_wait 'vbd-51872: cannot switch to Connected' 30
+state_lock 51872 off
+xenstore-write "$BE/state" 4
+wait_xs_state "$FE" 4 30
+tb_cmd $G 30 irqn xpvblk10-q0
+[ "$(tb_field n)" = 1 ] || tb_fail "after setting up twice the disk has $(tb_field n) event channels bound (a ring leaked)"
+tb_cmd $G 60 rw xvdk
+tb_cmd $G 30 grants
+tb_log "reentry: $g0 grants before, $(tb_field in_use) with xvdk connected"
+hvbd_remove 51872
+tb_cmd $G 30 trusted 1
+i=0
+while :; do
+	tb_cmd $G 30 grants
+	[ "$(tb_field in_use)" -le "$g0" ] && break
+	i=$((i + 1))
+	[ $i -lt 10 ] || tb_fail "grants in use $(tb_field in_use) after the disk went, $g0 before (deferred $(tb_field deferred)): the failed attempts leaked"
+	sleep 1
+done
+tb_cmd $G 30 irqn xpvblk10-q0
+[ "$(tb_field n)" = 0 ] || tb_fail "an event channel of xvdk is still bound after it went"
 
 tb_step end
 b0=$(beats)

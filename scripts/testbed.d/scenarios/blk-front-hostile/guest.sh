@@ -65,6 +65,48 @@ cmd_attack() {
 	cmd_ok "rc_a=$rca rc_b=$rcb data_a=$(zcheck /tmp/ta $rca) data_b=$(zcheck /tmp/tb $rcb) ms=$((t1 - t0)) irqs=$((i1 - i0))"
 }
 
+# bgread DEV: the two reads of cmd_attack, left running in the
+# background (each writes its exit status to /tmp/bg_X.rc when it ends).
+cmd_bgread() {
+	wait_for "/dev/$1" 30 || fail "no /dev/$1"
+	rm -f /tmp/bg_a.rc /tmp/bg_b.rc /tmp/bg_a /tmp/bg_b
+	(dd if="/dev/$1" of=/tmp/bg_a bs=4k skip=768 count=1 iflag=direct 2>/dev/null
+		echo $? > /tmp/bg_a.rc) &
+	(dd if="/dev/$1" of=/tmp/bg_b bs=4k skip=769 count=1 iflag=direct 2>/dev/null
+		echo $? > /tmp/bg_b.rc) &
+	cmd_ok "dev=$1"
+}
+
+# bgstate [SECONDS]: the background reads: how many still run, the exit
+# status of each ("-" while running); waits up to SECONDS for both to end.
+cmd_bgstate() {
+	local i=0 ra rb
+	while [ $i -lt $((${1:-0} * 10)) ] && ! { [ -e /tmp/bg_a.rc ] && [ -e /tmp/bg_b.rc ]; }; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ra=$(cat /tmp/bg_a.rc 2>/dev/null || echo -)
+	rb=$(cat /tmp/bg_b.rc 2>/dev/null || echo -)
+	cmd_ok "running=$(( $([ "$ra" = - ] && echo 1 || echo 0) + $([ "$rb" = - ] && echo 1 || echo 0) )) rc_a=$ra rc_b=$rb"
+}
+
+# kept ID: the front end's kept_grants line of device vbd-ID.
+cmd_kept() {
+	local f=/sys/bus/xpv-frontend/devices/vbd-$1/kept_grants
+	[ -r "$f" ] || { cmd_ok "missing=$f"; return; }
+	cmd_ok "$(cat "$f")"
+}
+
+# grants: the grant references in use and the deferred revocations.
+cmd_grants() {
+	cmd_ok "in_use=$(cat /sys/module/xpv/parameters/grants_in_use) deferred=$(cat /sys/module/xpv/parameters/grants_deferred)"
+}
+
+# irqn NAME: the number of IRQs named NAME (/proc/interrupts).
+cmd_irqn() {
+	cmd_ok "n=$(awk -v n="$1" '$NF == n' /proc/interrupts | wc -l)"
+}
+
 # rw DEV: verified 64 KiB on the disk.
 cmd_rw() {
 	wait_for "/dev/$1" 30 || fail "no /dev/$1"
