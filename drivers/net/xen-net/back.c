@@ -281,8 +281,7 @@ static bool nb_tx_deliver(struct xpv_netback_queue *q,
 /* Guest tx by grant map (tx_mode=map).                                */
 /* ------------------------------------------------------------------ */
 
-/*
- * The headers are still grant-copied into the linear area; each fragment
+/* The headers are still grant-copied into the linear area; each fragment
  * (data past the header, never empty: XSA-448) is mapped read-only into a
  * page of the queue's pool, in one map hypercall per batch, and the skb
  * points at those pages. The skb carries a zerocopy callback (ubuf_info):
