@@ -30,9 +30,10 @@ dom0_vif_irqs() {
 		END { printf "%d\n", s }' /proc/interrupts
 }
 
-# dom0 CPU time (all vCPUs, not idle) in jiffies of USER_HZ (100/s).
+# dom0 CPU time (all vCPUs: user, nice, system, irq, softirq; not idle,
+# iowait or steal) in jiffies of USER_HZ (100/s).
 dom0_busy() {
-	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat
 }
 
 # Our back end's tx grant counters on bn-xpv's vif: "OPS CALLS PACKETS".
