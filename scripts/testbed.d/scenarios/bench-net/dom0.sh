@@ -123,6 +123,13 @@ measure() { # PAIR ROUND
 			GCALLS[$p.$job]+=" $(awk -v o=$((k1 - k0)) -v n=$((t1 - t0)) 'BEGIN { printf "%.3f", o / n }')"
 		fi
 		tb_metric "${p}_${job}_r${r}" "${VAL[$p.$job]##* }" "$([ $job = udp64 ] && echo pps || echo Mbit/s)"
+		# The work counts of each sample too, so a run cut short keeps them.
+		tb_metric "${p}_${job}_irq_per_pkt_r${r}" "${IRQ[$p.$job]##* }" interrupts
+		tb_metric "${p}_${job}_dom0_cpu_us_per_pkt_r${r}" "${CPU[$p.$job]##* }" us
+		if [ "$BACKEND" != stock ]; then
+			tb_metric "${p}_${job}_grant_ops_per_txpkt_r${r}" "${GOPS[$p.$job]##* }" ops
+			tb_metric "${p}_${job}_grant_calls_per_txpkt_r${r}" "${GCALLS[$p.$job]##* }" calls
+		fi
 	done
 }
 
