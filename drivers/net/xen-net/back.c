@@ -11,7 +11,10 @@
  *                to 256 bytes, into the linear area: XSA-423/432; the rest
  *                packed into whole pages as fragments, zero-length slots
  *                never becoming one: XSA-448), every slot answered, and
- *                the skb handed to the stack; a malformed packet is
+ *                the skb handed to the stack (with tx_mode=map the
+ *                fragments are grant-mapped instead, and the slots
+ *                answered once the stack is done with the pages: see
+ *                "Guest tx by grant map"); a malformed packet is
  *                answered NETIF_RSP_ERROR and counted per rule; a chain
  *                breaking a fatal rule, or a producer index claiming more
  *                requests than the ring holds, breaks the queue
@@ -151,26 +154,465 @@ static void nb_copy_flush(struct xpv_netback_queue *q)
 /* Guest tx: from the front end's tx ring to the stack.                */
 /* ------------------------------------------------------------------ */
 
-/* Answer every slot of a packet, in the order they were consumed. */
-static void nb_tx_respond(struct xpv_netback_queue *q,
-			  const struct xpv_netif_tx_pkt *pkt, s16 status)
+/* Answer the slots of a packet, in the order they were consumed: the first
+ * data slot, its @nr_extras extras (XPV_NETIF_RSP_NULL), the other data
+ * slots; @ids holds the ids of the @nr_data data slots.
+ */
+static void nb_tx_respond_ids(struct xpv_netback_queue *q, const u16 *ids,
+			      unsigned int nr_data, unsigned int nr_extras,
+			      s16 status)
 {
 	struct xpv_netif_tx_response rsp = { };
 	unsigned int i;
 
-	rsp.id = pkt->seg[0].id;
+	rsp.id = ids[0];
 	rsp.status = status;
 	xpv_netif_tx_back_put_response(&q->tx, &rsp);
 	rsp.id = 0;
 	rsp.status = XPV_NETIF_RSP_NULL;
-	for (i = 0; i < pkt->nr_extras; i++)
+	for (i = 0; i < nr_extras; i++)
 		xpv_netif_tx_back_put_response(&q->tx, &rsp);
-	for (i = 1; i < pkt->nr_data && i < XPV_NETIF_SLOTS_CAP; i++) {
-		rsp.id = pkt->seg[i].id;
+	for (i = 1; i < nr_data && i < XPV_NETIF_SLOTS_CAP; i++) {
+		rsp.id = ids[i];
 		rsp.status = status;
 		xpv_netif_tx_back_put_response(&q->tx, &rsp);
 	}
 }
+
+/* The ids of a packet's data slots, in ring order. Return: how many. */
+static unsigned int nb_tx_ids(const struct xpv_netif_tx_pkt *pkt, u16 *ids)
+{
+	unsigned int i, n = min_t(unsigned int, pkt->nr_data,
+				  XPV_NETIF_SLOTS_CAP);
+
+	for (i = 0; i < n; i++)
+		ids[i] = pkt->seg[i].id;
+	return n;
+}
+
+/* Answer every slot of a packet, in the order they were consumed. */
+static void nb_tx_respond(struct xpv_netback_queue *q,
+			  const struct xpv_netif_tx_pkt *pkt, s16 status)
+{
+	u16 ids[XPV_NETIF_SLOTS_CAP];
+	unsigned int n = nb_tx_ids(pkt, ids);
+
+	nb_tx_respond_ids(q, ids, n, pkt->nr_extras, status);
+}
+
+/* A fresh skb for a guest packet, with room for its planned header bytes. */
+static struct sk_buff *nb_tx_alloc_skb(const struct xpv_netif_tx_pkt *pkt)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + pkt->hdr_len,
+			GFP_KERNEL | __GFP_NOWARN);
+	if (skb)
+		skb_reserve(skb, NET_SKB_PAD + NET_IP_ALIGN);
+	return skb;
+}
+
+/* Add to the batch the copies of a packet's planned header bytes into its
+ * skb's linear area, from as many leading slots as they span (XSA-423/432:
+ * in both tx modes the headers are copied, never mapped).
+ * Return: false when the operation array is full.
+ */
+static bool nb_tx_copy_hdr(struct xpv_netback_queue *q,
+			   struct xpv_netback_txb *b)
+{
+	const struct xpv_netif_tx_pkt *pkt = &b->pkt;
+	unsigned int i, left = pkt->hdr_len;
+	u8 *dst = b->skb->data;
+
+	for (i = 0; i < pkt->hdr_segs && left; i++) {
+		const struct xpv_netif_seg *seg = &pkt->seg[i];
+		unsigned int take = min_t(unsigned int, left, seg->size);
+
+		if (!take)
+			continue;
+		if (!nb_copy_add(q, dst, take, seg->gref, seg->offset, false))
+			return false;
+		dst += take;
+		left -= take;
+	}
+	return !left;
+}
+
+/* Check a complete skb's protocol headers (parsed from its linear copy)
+ * against the offloads its packet asked for, and queue it for the stack.
+ * Return: false when it was dropped (counted, freed).
+ */
+static bool nb_tx_deliver(struct xpv_netback_queue *q,
+			  const struct xpv_netif_tx_pkt *pkt,
+			  struct sk_buff *skb, struct list_head *deliver)
+{
+	struct net_device *dev = q->vif->netdev;
+	bool hdr_ok;
+	u32 hlen;
+
+	hdr_ok = !xpv_netif_hdr_len(skb->data, skb_headlen(skb), pkt->len,
+				    &hlen) && hlen <= skb_headlen(skb);
+	skb->protocol = eth_type_trans(skb, dev);
+	skb_reset_network_header(skb);
+	/* XSA-423: what the stack reads must be in the linear area. */
+	if ((!hdr_ok && (pkt->flags & XPV_NETTXF_CSUM_BLANK ||
+			 pkt->gso.type != XPV_NETIF_GSO_NONE)) ||
+	    xpv_netif_skb_offloads(skb, pkt->flags & XPV_NETTXF_CSUM_BLANK,
+				   pkt->flags & XPV_NETTXF_DATA_VALIDATED,
+				   &pkt->gso)) {
+		nb_inc(q, XPV_NETBACK_TX_BAD_HEADERS);
+		kfree_skb(skb);
+		return false;
+	}
+	skb_probe_transport_header(skb);
+	skb_record_rx_queue(skb, q->index);
+
+	nb_inc(q, XPV_NETBACK_TX_PACKETS);
+	nb_add(q, XPV_NETBACK_TX_BYTES, pkt->len);
+	if (pkt->gso.type != XPV_NETIF_GSO_NONE)
+		nb_inc(q, XPV_NETBACK_TX_GSO);
+	if (pkt->flags & XPV_NETTXF_CSUM_BLANK)
+		nb_inc(q, XPV_NETBACK_TX_CSUM_BLANK);
+	list_add_tail(&skb->list, deliver);
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Guest tx by grant map (tx_mode=map).                                */
+/* ------------------------------------------------------------------ */
+
+/* The headers are still grant-copied into the linear area; each fragment
+ * (data past the header, never empty: XSA-448) is mapped read-only into a
+ * page of the queue's pool, in one map hypercall per batch, and the skb
+ * points at those pages. The skb carries a zerocopy callback (ubuf_info):
+ * when the stack is done with the pages (the skb freed, or its fragments
+ * copied first, as for local delivery or a tap) the callback puts the
+ * packet on the queue's done list and wakes the thread, which unmaps the
+ * done packets in one hypercall per batch and only then answers their
+ * slots. Teardown waits until every packet came back and is unmapped.
+ * Each fragment holds one ring slot until then, so a pool with as many
+ * pages and entries as the ring has slots never runs dry; when it does
+ * (a page whose unmap failed is never reused) or a packet has more
+ * fragments than an skb holds, that packet is copied instead.
+ */
+
+static bool nb_txm_on(const struct xpv_netback_queue *q)
+{
+	return q->txm;
+}
+
+/* The stack is done with a mapped packet's pages. Any context. */
+static void nb_txm_callback(struct sk_buff *skb, struct ubuf_info *ubuf,
+			    bool zerocopy_success)
+{
+	struct xpv_netback_txm *m = container_of(ubuf, struct xpv_netback_txm,
+						 ubuf);
+	struct xpv_netback_queue *q = m->q;
+	unsigned long flags;
+
+	m->copied = !zerocopy_success;
+	/* The wake-up under the lock: once the entry is seen the queue may
+	 * go away (teardown), and this touches nothing of it after.
+	 */
+	spin_lock_irqsave(&q->txm_lock, flags);
+	list_add_tail(&m->node, &q->txm_done);
+	set_bit(XPV_NETBACK_Q_KICK, &q->flags);
+	wake_up(&q->wq);
+	spin_unlock_irqrestore(&q->txm_lock, flags);
+}
+
+/* Unmap the batch of q->unmap_ops, then answer and free the retiring
+ * packets (@respond false in teardown: the ring is going away).
+ */
+static void nb_txm_retire_flush(struct xpv_netback_queue *q, bool respond)
+{
+	struct xpv_netback_txm *m, *tmp;
+	unsigned int i;
+
+	if (q->nr_unmap) {
+		xpv_gnttab_unmap_pages(q->unmap_ops, q->unmap_pages,
+				       q->nr_unmap);
+		nb_add(q, XPV_NETBACK_TX_GNT_UNMAP, q->nr_unmap);
+		nb_inc(q, XPV_NETBACK_TX_GNT_CALLS);
+		for (i = 0; i < q->nr_unmap; i++) {
+			if (q->unmap_ops[i].status == GNTST_okay) {
+				q->pool[q->pool_nr++] = q->unmap_pages[i];
+				continue;
+			}
+			/* Still mapped: the page is never used again. */
+			netdev_warn_once(q->vif->netdev,
+					 "queue %u: grant unmap failed (%d): page leaked\n",
+					 q->index, q->unmap_ops[i].status);
+		}
+		q->nr_unmap = 0;
+	}
+	list_for_each_entry_safe(m, tmp, &q->txm_retiring, node) {
+		if (respond)
+			nb_tx_respond_ids(q, m->ids, m->nr_data, m->nr_extras,
+					  m->status);
+		if (m->copied)
+			nb_inc(q, XPV_NETBACK_TX_MAP_COPIED);
+		list_move(&m->node, &q->txm_free);
+		atomic_dec(&q->txm_inflight);
+	}
+}
+
+/* Put a packet's mappings into the unmap batch; it is answered (with
+ * m->status) and freed at the batch's flush.
+ */
+static void nb_txm_retire(struct xpv_netback_queue *q,
+			  struct xpv_netback_txm *m, bool respond)
+{
+	unsigned int i;
+
+	if (q->nr_unmap + m->nr_pages > XPV_NETBACK_MAP_CAP)
+		nb_txm_retire_flush(q, respond);
+	for (i = 0; i < m->nr_pages; i++) {
+		if (!(m->mapped & BIT(i))) {
+			q->pool[q->pool_nr++] = m->pages[i];
+			continue;
+		}
+		xpv_gnttab_set_unmap_op(&q->unmap_ops[q->nr_unmap], m->pages[i],
+					GNTMAP_host_map | GNTMAP_readonly,
+					m->handles[i]);
+		q->unmap_pages[q->nr_unmap++] = m->pages[i];
+	}
+	m->mapped = 0;
+	m->nr_pages = 0;
+	list_add_tail(&m->node, &q->txm_retiring);
+}
+
+/* Unmap and answer the packets the stack is done with. */
+static void nb_txm_reap(struct xpv_netback_queue *q, bool respond)
+{
+	struct xpv_netback_txm *m, *tmp;
+	LIST_HEAD(done);
+
+	spin_lock_irq(&q->txm_lock);
+	list_splice_init(&q->txm_done, &done);
+	spin_unlock_irq(&q->txm_lock);
+	list_for_each_entry_safe(m, tmp, &done, node) {
+		list_del(&m->node);
+		nb_txm_retire(q, m, respond);
+	}
+	nb_txm_retire_flush(q, respond);
+}
+
+static bool nb_txm_done_pending(struct xpv_netback_queue *q)
+{
+	bool pending;
+
+	spin_lock_irq(&q->txm_lock);
+	pending = !list_empty(&q->txm_done);
+	spin_unlock_irq(&q->txm_lock);
+	return pending;
+}
+
+/* Teardown: wait for every mapped packet to come back from the stack and
+ * unmap it, so that no mapping of the front end's pages outlives the vif.
+ */
+static void nb_txm_drain(struct xpv_netback_queue *q)
+{
+	unsigned int waited = 0;
+
+	if (!nb_txm_on(q))
+		return;
+	for (;;) {
+		nb_txm_reap(q, false);
+		if (!atomic_read(&q->txm_inflight))
+			break;
+		if (wait_event_timeout(q->wq, nb_txm_done_pending(q),
+				       10 * HZ))
+			continue;
+		waited += 10;
+		netdev_warn(q->vif->netdev,
+			    "queue %u: %d mapped packets still in the stack after %u s\n",
+			    q->index, atomic_read(&q->txm_inflight), waited);
+	}
+}
+
+/* Plan a valid packet with fragments the map way: the header copies and
+ * one read-only map per fragment into the batch.
+ * Return: false when the packet is to be copied instead (nothing done);
+ * true when it is planned or, on failure (counted), dropped.
+ */
+static bool nb_tx_prepare_map(struct xpv_netback_queue *q,
+			      struct xpv_netback_txb *b)
+{
+	const struct xpv_netif_tx_pkt *pkt = &b->pkt;
+	struct xpv_netback_txm *m;
+	unsigned int i;
+
+	BUILD_BUG_ON(MAX_SKB_FRAGS > 32);	/* bits of txm.mapped */
+	if (!nb_txm_on(q) || !pkt->nr_frags || pkt->nr_frags > MAX_SKB_FRAGS ||
+	    list_empty(&q->txm_free) || q->pool_nr < pkt->nr_frags)
+		return false;
+
+	b->skb = nb_tx_alloc_skb(pkt);
+	if (!b->skb) {
+		nb_inc(q, XPV_NETBACK_TX_NOMEM);
+		q->nr_copy = b->op0;
+		return true;
+	}
+	if (!nb_tx_copy_hdr(q, b)) {
+		nb_inc(q, XPV_NETBACK_TX_COPY_ERR);
+		goto out_drop;
+	}
+	b->nops = q->nr_copy - b->op0;
+
+	m = list_first_entry(&q->txm_free, struct xpv_netback_txm, node);
+	list_del(&m->node);
+	atomic_inc(&q->txm_inflight);
+	m->status = XPV_NETIF_RSP_OKAY;
+	m->copied = false;
+	m->mapped = 0;
+	m->nr_pages = 0;
+	m->nr_data = nb_tx_ids(pkt, m->ids);
+	m->nr_extras = pkt->nr_extras;
+	b->m = m;
+	b->map0 = q->nr_map;
+	for (i = 0; i < pkt->nr_frags; i++) {
+		const struct xpv_netif_frag *f = &pkt->frag[i];
+		struct page *page = q->pool[--q->pool_nr];
+
+		m->pages[m->nr_pages++] = page;
+		xpv_gnttab_set_map_op(&q->map_ops[q->nr_map], page,
+				      GNTMAP_host_map | GNTMAP_readonly,
+				      pkt->seg[f->seg].gref, nb_otherend(q));
+		q->map_pages[q->nr_map++] = page;
+	}
+	return true;
+
+out_drop:
+	q->nr_copy = b->op0;
+	kfree_skb(b->skb);
+	b->skb = NULL;
+	return true;
+}
+
+/* Map the batch's fragments in one hypercall; each packet's map status
+ * is looked at by nb_txm_mapped().
+ */
+static void nb_txm_map_flush(struct xpv_netback_queue *q)
+{
+	if (!q->nr_map)
+		return;
+	xpv_gnttab_map_pages(q->map_ops, q->map_pages, q->nr_map);
+	nb_add(q, XPV_NETBACK_TX_GNT_MAP, q->nr_map);
+	nb_inc(q, XPV_NETBACK_TX_GNT_CALLS);
+}
+
+/* Record a packet's map results. Return: every fragment is mapped. */
+static bool nb_txm_mapped(struct xpv_netback_queue *q,
+			  struct xpv_netback_txb *b)
+{
+	struct xpv_netback_txm *m = b->m;
+	bool ok = true;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_pages; i++) {
+		const struct gnttab_map_grant_ref *op = &q->map_ops[b->map0 + i];
+
+		if (op->status != GNTST_okay) {
+			ok = false;
+			continue;
+		}
+		m->handles[i] = op->handle;
+		m->mapped |= BIT(i);
+	}
+	return ok;
+}
+
+/* A mapped packet whose header and fragments arrived: complete its skb
+ * (the fragments point at the mapped pages) and queue it for the stack.
+ */
+static void nb_tx_finish_map(struct xpv_netback_queue *q,
+			     struct xpv_netback_txb *b,
+			     struct list_head *deliver)
+{
+	const struct xpv_netif_tx_pkt *pkt = &b->pkt;
+	struct xpv_netback_txm *m = b->m;
+	struct sk_buff *skb = b->skb;
+	unsigned int i;
+
+	skb_put(skb, pkt->hdr_len);
+	for (i = 0; i < pkt->nr_frags; i++) {
+		const struct xpv_netif_frag *f = &pkt->frag[i];
+
+		/* The stack's put_page() takes this back: the pool keeps its
+		 * own reference.
+		 */
+		get_page(m->pages[i]);
+		skb_fill_page_desc(skb, i, m->pages[i], f->offset, f->size);
+		skb->len += f->size;
+		skb->data_len += f->size;
+		skb->truesize += PAGE_SIZE;
+	}
+	b->skb = NULL;
+	b->m = NULL;
+	if (!nb_tx_deliver(q, pkt, skb, deliver)) {
+		/* Dropped before the callback was armed: unmap now. */
+		nb_txm_retire(q, m, true);
+		return;
+	}
+	/* Armed last: nothing before netif_receive_skb may copy the
+	 * fragments and call back while the packet is still ours.
+	 */
+	m->ubuf.callback = nb_txm_callback;
+	refcount_set(&m->ubuf.refcnt, 1);
+	m->ubuf.flags = SKBFL_ZEROCOPY_ENABLE;
+	skb_zcopy_init(skb, &m->ubuf);
+	nb_inc(q, XPV_NETBACK_TX_MAPPED);
+}
+
+/* Give a queue (its tx ring set up, its thread not started) what
+ * tx_mode=map needs: one map entry and one unpopulated page per tx ring
+ * slot. Without them the queue copies. Return: 0 or -ENOMEM.
+ */
+static int nb_txm_alloc(struct xpv_netback_queue *q)
+{
+	unsigned int n = q->tx.r.nr_ents, i;
+
+	q->pool = kvcalloc(n, sizeof(*q->pool), GFP_KERNEL);
+	q->txm = kvcalloc(n, sizeof(*q->txm), GFP_KERNEL);
+	if (!q->pool || !q->txm)
+		goto out_free;
+	if (xpv_gnttab_alloc_pages(n, q->pool))
+		goto out_free;
+	q->pool_nr = n;
+	q->nr_txm = n;
+	INIT_LIST_HEAD(&q->txm_free);
+	for (i = 0; i < n; i++) {
+		q->txm[i].q = q;
+		list_add_tail(&q->txm[i].node, &q->txm_free);
+	}
+	return 0;
+
+out_free:
+	kvfree(q->txm);
+	kvfree(q->pool);
+	q->txm = NULL;
+	q->pool = NULL;
+	return -ENOMEM;
+}
+
+/* Free what nb_txm_alloc() gave (every packet drained). */
+static void nb_txm_free(struct xpv_netback_queue *q)
+{
+	if (!q->txm)
+		return;
+	xpv_gnttab_free_pages(q->pool_nr, q->pool);
+	kvfree(q->pool);
+	kvfree(q->txm);
+	q->pool = NULL;
+	q->pool_nr = 0;
+	q->txm = NULL;
+	q->nr_txm = 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Guest tx by grant copy, and what both modes share.                  */
+/* ------------------------------------------------------------------ */
 
 static void nb_free_pages(struct page **pages, unsigned int n)
 {
@@ -196,36 +638,25 @@ static void nb_tx_prepare(struct xpv_netback_queue *q,
 			  struct xpv_netback_txb *b)
 {
 	const struct xpv_netif_tx_pkt *pkt = &b->pkt;
-	u32 hdr = pkt->hdr_len, fbytes = pkt->len - pkt->hdr_len;
+	u32 fbytes = pkt->len - pkt->hdr_len;
 	unsigned int npages = DIV_ROUND_UP(fbytes, PAGE_SIZE);
-	unsigned int i, left, pos;
-	u8 *dst;
+	unsigned int i, pos;
 
-	b->skb = alloc_skb(NET_SKB_PAD + NET_IP_ALIGN + hdr,
-			   GFP_KERNEL | __GFP_NOWARN);
+	if (nb_tx_prepare_map(q, b))
+		return;
+	if (nb_txm_on(q) && pkt->nr_frags)
+		nb_inc(q, XPV_NETBACK_TX_MAP_FALLBACK);
+	b->skb = nb_tx_alloc_skb(pkt);
 	if (!b->skb)
 		goto out_nomem;
-	skb_reserve(b->skb, NET_SKB_PAD + NET_IP_ALIGN);
 	for (b->npages = 0; b->npages < npages; b->npages++) {
 		b->pages[b->npages] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
 		if (!b->pages[b->npages])
 			goto out_nomem;
 	}
 
-	/* The header, from as many leading slots as it spans. */
-	dst = b->skb->data;
-	left = hdr;
-	for (i = 0; i < pkt->hdr_segs && left; i++) {
-		const struct xpv_netif_seg *seg = &pkt->seg[i];
-		unsigned int take = min_t(unsigned int, left, seg->size);
-
-		if (!take)
-			continue;
-		if (!nb_copy_add(q, dst, take, seg->gref, seg->offset, false))
-			goto out_no_room;
-		dst += take;
-		left -= take;
-	}
+	if (!nb_tx_copy_hdr(q, b))
+		goto out_no_room;
 	/* The fragments, packed back to back into our pages. */
 	pos = 0;
 	for (i = 0; i < pkt->nr_frags; i++) {
@@ -247,7 +678,7 @@ static void nb_tx_prepare(struct xpv_netback_queue *q,
 			pos += chunk;
 		}
 	}
-	if (left || pos != fbytes)
+	if (pos != fbytes)
 		goto out_no_room;	/* the plan does not add up: never */
 	b->nops = q->nr_copy - b->op0;
 	return;
@@ -262,17 +693,14 @@ out_drop:
 	nb_tx_drop_data(b);
 }
 
-/* A packet whose data arrived: complete its skb and queue it for the stack. */
+/* A copied packet whose data arrived: complete its skb and queue it. */
 static void nb_tx_finish(struct xpv_netback_queue *q,
 			 struct xpv_netback_txb *b, struct list_head *deliver)
 {
 	const struct xpv_netif_tx_pkt *pkt = &b->pkt;
 	u32 fbytes = pkt->len - pkt->hdr_len;
-	struct net_device *dev = q->vif->netdev;
 	struct sk_buff *skb = b->skb;
 	unsigned int i;
-	bool hdr_ok;
-	u32 hlen;
 
 	skb_put(skb, pkt->hdr_len);
 	for (i = 0; i < b->npages; i++)
@@ -283,44 +711,26 @@ static void nb_tx_finish(struct xpv_netback_queue *q,
 	skb->truesize += b->npages * PAGE_SIZE;
 	b->skb = NULL;		/* the skb owns the pages now */
 	b->npages = 0;
-
-	/* The protocol headers, parsed from the linear copy. */
-	hdr_ok = !xpv_netif_hdr_len(skb->data, skb_headlen(skb), pkt->len,
-				    &hlen) && hlen <= skb_headlen(skb);
-	skb->protocol = eth_type_trans(skb, dev);
-	skb_reset_network_header(skb);
-	/* XSA-423: what the stack reads must be in the linear area. */
-	if ((!hdr_ok && (pkt->flags & XPV_NETTXF_CSUM_BLANK ||
-			 pkt->gso.type != XPV_NETIF_GSO_NONE)) ||
-	    xpv_netif_skb_offloads(skb, pkt->flags & XPV_NETTXF_CSUM_BLANK,
-				   pkt->flags & XPV_NETTXF_DATA_VALIDATED,
-				   &pkt->gso)) {
-		nb_inc(q, XPV_NETBACK_TX_BAD_HEADERS);
-		kfree_skb(skb);
-		return;
-	}
-	skb_probe_transport_header(skb);
-	skb_record_rx_queue(skb, q->index);
-
-	nb_inc(q, XPV_NETBACK_TX_PACKETS);
-	nb_add(q, XPV_NETBACK_TX_BYTES, pkt->len);
-	if (pkt->gso.type != XPV_NETIF_GSO_NONE)
-		nb_inc(q, XPV_NETBACK_TX_GSO);
-	if (pkt->flags & XPV_NETTXF_CSUM_BLANK)
-		nb_inc(q, XPV_NETBACK_TX_CSUM_BLANK);
-	list_add_tail(&skb->list, deliver);
+	nb_tx_deliver(q, pkt, skb, deliver);
 }
 
-/* Copy the batch's data in one hypercall, then answer its packets in ring
- * order (the front end may reuse its pages once answered) and queue the
- * good ones for the stack.
+/* Copy and map the batch's data (one hypercall each), then answer its
+ * copied packets in ring order (the front end may reuse their pages once
+ * answered) and queue the good ones for the stack. A mapped packet is
+ * answered once its pages are unmapped: at once when it failed, else
+ * when the stack is done with it.
  */
 static void nb_tx_flush(struct xpv_netback_queue *q,
 			struct list_head *deliver)
 {
 	unsigned int i;
 
+	if (q->nr_copy) {
+		nb_add(q, XPV_NETBACK_TX_GNT_COPY, q->nr_copy);
+		nb_inc(q, XPV_NETBACK_TX_GNT_CALLS);
+	}
 	nb_copy_flush(q);
+	nb_txm_map_flush(q);
 	for (i = 0; i < q->nr_txb; i++) {
 		struct xpv_netback_txb *b = &q->txb[i];
 		bool ok = !b->err && b->skb;
@@ -328,6 +738,21 @@ static void nb_tx_flush(struct xpv_netback_queue *q,
 		if (ok && !nb_copy_ok(q, b->op0, b->nops)) {
 			nb_inc(q, XPV_NETBACK_TX_COPY_ERR);
 			ok = false;
+		}
+		if (b->m) {
+			if (!nb_txm_mapped(q, b) && ok) {
+				nb_inc(q, XPV_NETBACK_TX_MAP_ERR);
+				ok = false;
+			}
+			if (ok) {
+				nb_tx_finish_map(q, b, deliver);
+				continue;
+			}
+			b->m->status = XPV_NETIF_RSP_ERROR;
+			nb_txm_retire(q, b->m, true);
+			b->m = NULL;
+			nb_tx_drop_data(b);
+			continue;
 		}
 		nb_tx_respond(q, &b->pkt, ok ? XPV_NETIF_RSP_OKAY :
 				  XPV_NETIF_RSP_ERROR);
@@ -337,6 +762,8 @@ static void nb_tx_flush(struct xpv_netback_queue *q,
 			nb_tx_drop_data(b);
 	}
 	q->nr_txb = 0;
+	q->nr_map = 0;
+	nb_txm_retire_flush(q, true);
 }
 
 /* A complete chain: into the batch, valid or to be dropped (its slots are
@@ -349,7 +776,8 @@ static void nb_tx_add(struct xpv_netback_queue *q,
 	struct xpv_netback_txb *b;
 
 	if (q->nr_txb == XPV_NETBACK_BATCH ||
-	    q->nr_copy + XPV_NETBACK_MAX_COPY > XPV_NETBACK_COPY_CAP)
+	    q->nr_copy + XPV_NETBACK_MAX_COPY > XPV_NETBACK_COPY_CAP ||
+	    q->nr_map + MAX_SKB_FRAGS > XPV_NETBACK_MAP_CAP)
 		nb_tx_flush(q, deliver);
 	b = &q->txb[q->nr_txb++];
 	memcpy(&b->pkt, pkt, sizeof(*pkt));
@@ -358,6 +786,8 @@ static void nb_tx_add(struct xpv_netback_queue *q,
 	b->npages = 0;
 	b->op0 = q->nr_copy;
 	b->nops = 0;
+	b->m = NULL;
+	b->map0 = q->nr_map;
 	nb_add(q, XPV_NETBACK_TX_ZERO_SLOTS, pkt->nr_zero);
 	if (err) {
 		nb_inc(q, XPV_NETBACK_TX_MALFORMED);
@@ -778,6 +1208,8 @@ static bool nb_pass(struct xpv_netback_queue *q)
 
 	clear_bit(XPV_NETBACK_Q_KICK, &q->flags);
 	smp_mb__after_atomic();	/* clear before looking at the rings */
+	if (nb_txm_on(q))
+		nb_txm_reap(q, !q->broken);
 	if (!q->broken)
 		more_tx = nb_tx(q, NB_BUDGET, &deliver);
 	if (!q->broken && xpv_netif_tx_back_push_responses(&q->tx))
@@ -899,7 +1331,13 @@ static netdev_tx_t nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_OK;
 	}
 	q = &queues[qi];
-	if (q->broken || q->stalled || !skb->len) {
+	/* Pages another back end mapped (ours with tx_mode=map, or the stock
+	 * one) are copied here, as tun does: our grant copy reads local
+	 * frames only, and a guest that posts no rx requests must not keep
+	 * another guest's pages mapped.
+	 */
+	if (q->broken || q->stalled || !skb->len ||
+	    skb_orphan_frags_rx(skb, GFP_ATOMIC)) {
 		nb_inc(q, XPV_NETBACK_RX_DROP_FULL);
 		dev_kfree_skb_any(skb);
 		return NETDEV_TX_OK;
@@ -1042,6 +1480,14 @@ static const char nb_stat_names[XPV_NETBACK_NR_STATS][ETH_GSTRING_LEN] = {
 	[XPV_NETBACK_RX_STALLS] = "guest_rx_stalls",
 	[XPV_NETBACK_RX_COPY_ERR] = "guest_rx_copy_errors",
 	[XPV_NETBACK_RX_FATAL] = "guest_rx_ring_broken",
+	[XPV_NETBACK_TX_GNT_COPY] = "guest_tx_grant_copy_ops",
+	[XPV_NETBACK_TX_GNT_MAP] = "guest_tx_grant_map_ops",
+	[XPV_NETBACK_TX_GNT_UNMAP] = "guest_tx_grant_unmap_ops",
+	[XPV_NETBACK_TX_GNT_CALLS] = "guest_tx_grant_calls",
+	[XPV_NETBACK_TX_MAPPED] = "guest_tx_mapped",
+	[XPV_NETBACK_TX_MAP_COPIED] = "guest_tx_map_copied",
+	[XPV_NETBACK_TX_MAP_FALLBACK] = "guest_tx_map_fallback",
+	[XPV_NETBACK_TX_MAP_ERR] = "guest_tx_map_errors",
 	[XPV_NETBACK_EVENTS] = "events",
 	[XPV_NETBACK_NOTIFY] = "notifications",
 	[XPV_NETBACK_BAD_FIRST + XPV_NETIF_E_SHORT - 1] = "guest_tx_bad_short",
@@ -1179,6 +1625,11 @@ void xpv_netback_queue_init(struct xpv_netback_queue *q)
 	q->stalled = false;
 	q->broken = false;
 	memset(&q->stall, 0, sizeof(q->stall));
+	spin_lock_init(&q->txm_lock);
+	INIT_LIST_HEAD(&q->txm_done);
+	INIT_LIST_HEAD(&q->txm_retiring);
+	INIT_LIST_HEAD(&q->txm_free);
+	atomic_set(&q->txm_inflight, 0);
 }
 
 /**
@@ -1186,7 +1637,8 @@ void xpv_netback_queue_init(struct xpv_netback_queue *q)
  * @q: a queue set up by xpv_netback_queue_init(), its IRQs bound
  *
  * The thread looks at the rings once at start, so requests queued before
- * the event channels were bound are not missed.
+ * the event channels were bound are not missed. With tx_mode=map the
+ * queue gets its map pool first (without it, it copies).
  *
  * Context: process context.
  * Return: 0 or a negative errno.
@@ -1194,6 +1646,11 @@ void xpv_netback_queue_init(struct xpv_netback_queue *q)
 int xpv_netback_queue_start(struct xpv_netback_queue *q)
 {
 	struct task_struct *task;
+
+	if (READ_ONCE(xpv_netback_tx_map) && !q->txm && nb_txm_alloc(q))
+		netdev_warn(q->vif->netdev,
+			    "queue %u: no pages to map guest tx into: copying\n",
+			    q->index);
 
 	set_bit(XPV_NETBACK_Q_KICK, &q->flags);
 	task = kthread_run(nb_thread, q, "%s", q->name);
@@ -1207,26 +1664,34 @@ int xpv_netback_queue_start(struct xpv_netback_queue *q)
  * xpv_netback_queue_stop() - stop the queue's thread
  * @q: the queue; the stack no longer calls the device's transmit for it
  *
- * Context: process context.
+ * With tx_mode=map, then waits until the stack gave back every packet
+ * whose fragments are mapped, and unmaps them (not answered: the rings
+ * are going away).
+ *
+ * Context: process context; may sleep for as long as the stack holds a
+ * packet of the queue.
  */
 void xpv_netback_queue_stop(struct xpv_netback_queue *q)
 {
-	if (!q->task)
-		return;
-	kthread_stop(q->task);
-	q->task = NULL;
+	if (q->task) {
+		kthread_stop(q->task);
+		q->task = NULL;
+	}
+	nb_txm_drain(q);
 }
 
 /**
  * xpv_netback_queue_free() - drop what a stopped queue still holds
  * @q: a queue whose thread has stopped and whose IRQs are unbound
  *
- * Packets still waiting for the guest are dropped (and counted).
+ * Packets still waiting for the guest are dropped (and counted); the map
+ * pool (tx_mode=map), drained by xpv_netback_queue_stop(), is freed.
  *
  * Context: process context.
  */
 void xpv_netback_queue_free(struct xpv_netback_queue *q)
 {
+	nb_txm_free(q);
 	q->rx_stopped = false;	/* the device's queues stay stopped */
 	nb_rx_purge(q, XPV_NETBACK_RX_DROP_FULL);
 }

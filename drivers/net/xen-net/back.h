@@ -5,6 +5,8 @@
  * front end's rings and the network stack by grant copy, ethtool
  * statistics) and the control plane (back_xenbus.c: the xenbus handshake,
  * feature negotiation, ring set-up and teardown, module parameters).
+ * Guest tx data goes by grant copy, or with tx_mode=map by grant map for
+ * the fragments (back.c, "Guest tx by grant map").
  */
 #ifndef _XPV_NETBACK_H
 #define _XPV_NETBACK_H
@@ -32,6 +34,8 @@
 #define XPV_NETBACK_COPY_CAP		512
 /* Pages the data of one guest packet past its linear area may need. */
 #define XPV_NETBACK_TX_PAGES		DIV_ROUND_UP(XPV_NETIF_MAX_TX_SIZE, PAGE_SIZE)
+/* Grant map operations of one tx batch (flushed early when full). */
+#define XPV_NETBACK_MAP_CAP		256
 /* Ring slots one rx packet may take (data and extras). */
 #define XPV_NETBACK_RX_PKT_SLOTS	(XPV_NETIF_SLOTS_CAP + XPV_NETIF_MAX_EXTRAS)
 
@@ -69,6 +73,19 @@
  * @XPV_NETBACK_RX_COPY_ERR: packets whose grant copy failed (answered
  *	with an error status)
  * @XPV_NETBACK_RX_FATAL: the front end broke the rx ring (0 or 1)
+ * @XPV_NETBACK_TX_GNT_COPY: grant copy operations for guest tx data
+ * @XPV_NETBACK_TX_GNT_MAP: grant map operations for guest tx fragments
+ *	(tx_mode=map)
+ * @XPV_NETBACK_TX_GNT_UNMAP: grant unmap operations of those
+ * @XPV_NETBACK_TX_GNT_CALLS: grant table hypercalls for guest tx (copy,
+ *	map and unmap batches)
+ * @XPV_NETBACK_TX_MAPPED: packets passed to the stack with mapped
+ *	fragments (tx_mode=map)
+ * @XPV_NETBACK_TX_MAP_COPIED: of them, packets whose mapped fragments the
+ *	stack copied before it was done (local delivery, a tap, another vif)
+ * @XPV_NETBACK_TX_MAP_FALLBACK: packets with fragments copied although
+ *	tx_mode=map (more fragments than an skb holds, no free map slot)
+ * @XPV_NETBACK_TX_MAP_ERR: packets dropped because a grant map failed
  * @XPV_NETBACK_EVENTS: events (interrupts) from the front end
  * @XPV_NETBACK_NOTIFY: events sent to the front end
  * @XPV_NETBACK_BAD_FIRST: first per-rule malformed counter; one per
@@ -99,6 +116,14 @@ enum xpv_netback_stat {
 	XPV_NETBACK_RX_STALLS,
 	XPV_NETBACK_RX_COPY_ERR,
 	XPV_NETBACK_RX_FATAL,
+	XPV_NETBACK_TX_GNT_COPY,
+	XPV_NETBACK_TX_GNT_MAP,
+	XPV_NETBACK_TX_GNT_UNMAP,
+	XPV_NETBACK_TX_GNT_CALLS,
+	XPV_NETBACK_TX_MAPPED,
+	XPV_NETBACK_TX_MAP_COPIED,
+	XPV_NETBACK_TX_MAP_FALLBACK,
+	XPV_NETBACK_TX_MAP_ERR,
 	XPV_NETBACK_EVENTS,
 	XPV_NETBACK_NOTIFY,
 	XPV_NETBACK_BAD_FIRST,
@@ -118,6 +143,40 @@ struct xpv_netback_stats {
 };
 
 /**
+ * struct xpv_netback_txm - a guest packet whose fragments are mapped
+ *	(tx_mode=map), from its map until its unmap and answer
+ * @ubuf: the skb's zerocopy callback: the stack is done with the pages
+ * @q: its queue
+ * @node: in the queue's free, done or retiring list
+ * @status: the answer its slots get once the pages are unmapped
+ * @copied: the stack copied the fragments before releasing them
+ * @nr_pages: entries of @pages
+ * @mapped: bit per entry of @pages holding a mapping
+ * @nr_data: data slots to answer (seg ids in @ids)
+ * @nr_extras: extra slots to answer (after the first data slot)
+ * @ids: the ids of the data slots, in ring order
+ * @pages: the pages the fragments are mapped into (one per fragment)
+ * @handles: the map handles
+ *
+ * The slots of such a packet are answered only after its pages are
+ * unmapped: once answered, the front end may reuse or revoke them.
+ */
+struct xpv_netback_txm {
+	struct ubuf_info ubuf;
+	struct xpv_netback_queue *q;
+	struct list_head node;
+	s16 status;
+	bool copied;
+	u8 nr_pages;
+	u32 mapped;
+	u16 nr_data;
+	u16 nr_extras;
+	u16 ids[XPV_NETIF_SLOTS_CAP];
+	struct page *pages[MAX_SKB_FRAGS];
+	grant_handle_t handles[MAX_SKB_FRAGS];
+};
+
+/**
  * struct xpv_netback_txb - a guest packet between parsing and answering
  * @pkt: the parsed chain (its slots are answered in their order)
  * @err: the parser's packet-dropping error, or 0
@@ -126,6 +185,8 @@ struct xpv_netback_stats {
  * @npages: entries of @pages
  * @op0: its first grant copy operation in the queue's batch
  * @nops: its operations
+ * @m: its mapped fragments (tx_mode=map), or NULL: copied
+ * @map0: its first grant map operation in the queue's batch
  */
 struct xpv_netback_txb {
 	struct xpv_netif_tx_pkt pkt;
@@ -135,6 +196,8 @@ struct xpv_netback_txb {
 	u16 npages;
 	u16 op0;
 	u16 nops;
+	struct xpv_netback_txm *m;
+	u16 map0;
 };
 
 /**
@@ -193,6 +256,22 @@ struct xpv_netback;
  * @nr_txb: entries of @txb
  * @rxb: the rx batch: requests consumed, copies not done yet
  * @nr_rxb: entries of @rxb
+ * @txm: the map state of each packet in flight (tx_mode=map; NULL: the
+ *	queue copies); as many as the tx ring has slots
+ * @nr_txm: entries of @txm
+ * @txm_free: entries not in use (the thread's)
+ * @txm_lock: protects @txm_done
+ * @txm_done: entries the stack is done with, to unmap and answer
+ * @txm_retiring: entries whose unmap is in the batch (the thread's)
+ * @txm_inflight: entries taken and not yet unmapped
+ * @pool: unpopulated pages to map fragments into (the thread's)
+ * @pool_nr: pages in @pool
+ * @map_ops: the grant map operations of the current batch
+ * @map_pages: their pages
+ * @nr_map: operations in @map_ops
+ * @unmap_ops: the grant unmap operations of the current batch
+ * @unmap_pages: their pages
+ * @nr_unmap: operations in @unmap_ops
  * @st: this queue's counters (in the vif)
  * @name: thread and tx (or only) IRQ name
  * @name_rx: rx IRQ name (split event channels)
@@ -226,6 +305,21 @@ struct xpv_netback_queue {
 	unsigned int nr_txb;
 	struct xpv_netback_rxb rxb[XPV_NETBACK_BATCH];
 	unsigned int nr_rxb;
+	struct xpv_netback_txm *txm;
+	unsigned int nr_txm;
+	struct list_head txm_free;
+	spinlock_t txm_lock;	/* @txm_done */
+	struct list_head txm_done;
+	struct list_head txm_retiring;
+	atomic_t txm_inflight;
+	struct page **pool;
+	unsigned int pool_nr;
+	struct gnttab_map_grant_ref map_ops[XPV_NETBACK_MAP_CAP];
+	struct page *map_pages[XPV_NETBACK_MAP_CAP];
+	unsigned int nr_map;
+	struct gnttab_unmap_grant_ref unmap_ops[XPV_NETBACK_MAP_CAP];
+	struct page *unmap_pages[XPV_NETBACK_MAP_CAP];
+	unsigned int nr_unmap;
 	struct xpv_netback_stats *st;
 	char name[IFNAMSIZ + 8];
 	char name_rx[IFNAMSIZ + 8];
@@ -269,6 +363,7 @@ struct xpv_netback {
 /* Module parameters (back_xenbus.c) the data plane reads. */
 extern unsigned int xpv_netback_rx_queue_bytes;
 extern unsigned int xpv_netback_rx_stall_ms;
+extern bool xpv_netback_tx_map;
 
 /* back.c: data plane */
 struct net_device *xpv_netback_netdev_alloc(struct xpv_netback *vif,

@@ -39,6 +39,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 #include <xpv/events.h>
 #include <xpv/xenstore.h>
 
@@ -63,6 +64,34 @@ unsigned int xpv_netback_rx_stall_ms = 60000;
 module_param_named(rx_stall_timeout_ms, xpv_netback_rx_stall_ms, uint, 0644);
 MODULE_PARM_DESC(rx_stall_timeout_ms,
 		 "Milliseconds the head packet of a queue may wait for the rx requests it needs before the front end counts as stalled and its packets are dropped (XSA-392; default 60000)");
+
+bool xpv_netback_tx_map;
+
+static int nb_tx_mode_set(const char *val, const struct kernel_param *kp)
+{
+	if (sysfs_streq(val, "copy"))
+		WRITE_ONCE(xpv_netback_tx_map, false);
+	else if (sysfs_streq(val, "map"))
+		WRITE_ONCE(xpv_netback_tx_map, true);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int nb_tx_mode_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  READ_ONCE(xpv_netback_tx_map) ? "map" : "copy");
+}
+
+static const struct kernel_param_ops nb_tx_mode_ops = {
+	.set = nb_tx_mode_set,
+	.get = nb_tx_mode_get,
+};
+
+module_param_cb(tx_mode, &nb_tx_mode_ops, NULL, 0644);
+MODULE_PARM_DESC(tx_mode,
+		 "How guest tx data reaches dom0: copy (grant copy, default) or map (protocol headers still copied, fragments grant-mapped and unmapped once the stack is done with them); applies to vifs connecting afterwards (docs/bench.md: why copy is the default)");
 
 static unsigned int fatal_skb_slots = XPV_NETIF_FATAL_SLOTS;
 module_param(fatal_skb_slots, uint, 0444);

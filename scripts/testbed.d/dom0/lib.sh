@@ -563,6 +563,50 @@ tb_fpu_canary() {
 	tb_log "FPU canary in dom0: $procs concurrent sums equal the reference $ref"
 }
 
+# tb_module_params MODULE: the parameters the run asks for (a scenario
+# passes XPV_NETBACK_TX_MODE=copy|map on with PASSENV; "make check
+# XPV_NETBACK_TX_MODE=map" runs the net scenarios with guest tx mapped).
+tb_module_params() {
+	case $1 in
+	xpv-netback)
+		# Anything but copy or map: the module refuses to load.
+		[ -z "${XPV_NETBACK_TX_MODE:-}" ] || echo "tx_mode=$XPV_NETBACK_TX_MODE " ;;
+	esac
+}
+
+# tb_netback_tx_mode: the tx_mode of the loaded xpv-netback (copy or map).
+tb_netback_tx_mode() { cat /sys/module/xpv_netback/parameters/tx_mode; }
+
+# tb_netback_map_checks STATS_FILE VIF [MIN]: with tx_mode=map, the
+# guest's packets on VIF really went by grant map (at least MIN, default 1,
+# packets delivered with mapped fragments; no map error) and, the traffic
+# over, every mapping is undone (unmap ops == map ops: the stack gives the
+# last packets back within seconds); with tx_mode=copy, nothing was
+# mapped. STATS_FILE gets VIF's ethtool -S as "name value" lines.
+tb_netback_map_checks() {
+	local f=$1 vif=$2 min=${3:-1} mode i mapped maps unmaps err
+	mode=$(tb_netback_tx_mode)
+	for i in $(seq 25); do
+		ethtool -S "$vif" | awk -F': *' 'NR > 1 { sub(/^ +/, "", $1); print $1, $2 }' > "$f" ||
+			tb_fail "cannot read the ethtool statistics of $vif"
+		maps=$(awk '$1 == "guest_tx_grant_map_ops" { print $2 }' "$f")
+		unmaps=$(awk '$1 == "guest_tx_grant_unmap_ops" { print $2 }' "$f")
+		[ "$maps" = "$unmaps" ] && break
+		sleep 0.2
+	done
+	mapped=$(awk '$1 == "guest_tx_mapped" { print $2 }' "$f")
+	err=$(awk '$1 == "guest_tx_map_errors" { print $2 }' "$f")
+	[ -n "$maps" ] && [ -n "$mapped" ] || tb_fail "$vif: no guest_tx_grant_map_ops/guest_tx_mapped counters"
+	if [ "$mode" = map ]; then
+		[ "$mapped" -ge "$min" ] || tb_fail "$vif: tx_mode=map but $mapped guest packets went with mapped fragments (want $min or more)"
+		[ "$err" = 0 ] || tb_fail "$vif: $err guest packets dropped for a failed grant map"
+		[ "$maps" = "$unmaps" ] || tb_fail "$vif: $maps grant maps but $unmaps unmaps 5 s after the traffic"
+	else
+		[ "$maps" = 0 ] || tb_fail "$vif: tx_mode=copy but $maps grant maps"
+	fi
+	tb_log "$vif: tx_mode=$mode: $mapped packets with mapped fragments, $maps maps, $unmaps unmaps, $(awk '$1 == "guest_tx_map_copied" { print $2 }' "$f") copied by the stack, $(awk '$1 == "guest_tx_grant_copy_ops" { print $2 }' "$f") copy ops, $(awk '$1 == "guest_tx_packets" { print $2 }' "$f") packets"
+}
+
 tb_load_xpv_modules() {
 	local m f
 	if [ $# = 0 ]; then
@@ -572,10 +616,11 @@ tb_load_xpv_modules() {
 	for m in "$@"; do
 		f=$TBIN/modules/$m.ko
 		[ -f "$f" ] || tb_fail "module $m not found in build/modules"
-		insmod "$f" || tb_fail "insmod $m.ko failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
+		insmod "$f" $(tb_module_params "$m") ||
+			tb_fail "insmod $m.ko failed: $(dmesg | tail -n 3 | tr '\n' ' ')"
 		# The checksum names the very file (make check's dkms group
 		# compares it with the DKMS-built modules it staged).
-		tb_log "loaded $m.ko (sha256 $(sha256sum "$f" | cut -d' ' -f1))"
+		tb_log "loaded $m.ko $(tb_module_params "$m")(sha256 $(sha256sum "$f" | cut -d' ' -f1))"
 	done
 }
 

@@ -5,17 +5,24 @@
 #   stock  bn-stock  <->  stock xen-netback
 #   front  bn-xpv    <->  stock xen-netback
 #   xpv    bn-xpv    <->  xpv-netback.ko (+ xpv_compat.ko), when staged
+#   map    bn-xpv    <->  the same with tx_mode=map (guest tx fragments
+#                         grant-mapped instead of copied)
 # ROUNDS rounds, each running every job once per pair, the pair order
 # reversed every other round (stock front xpv, xpv front stock, ...) so
 # that a back-end swap (vifs detached, module changed, vifs attached
 # again) happens once per round. Per job and pair: the median of the
 # rounds with min-max and ours/reference ratios of the medians (their
 # significance: table.py). Work counted per
-# packet: guest and dom0 interrupts.
+# packet: guest and dom0 interrupts, dom0 CPU time; for our back end also
+# the grant operations and grant hypercalls per guest tx packet (its
+# ethtool counters).
 ROUNDS=${XPV_BENCH_ROUNDS:-3}
 SECS=${XPV_BENCH_SECS:-5}
-JOBS="tcp-tx tcp-rx udp64"
-declare -A VAL IRQ PAIR_GUEST=([stock]=bn-stock [front]=bn-xpv [xpv]=bn-xpv)
+# XPV_BENCH_JOBS: a subset of the jobs (e.g. tcp-tx alone, the only job
+# in which guest tx has fragments: what tx_mode=map changes).
+JOBS=$(echo "${XPV_BENCH_JOBS:-tcp-tx tcp-rx udp64}" | tr ' ' '\n' | awk '/^(tcp-tx|tcp-rx|udp64)$/' | tr '\n' ' ')
+[ -n "$JOBS" ] || tb_fail "XPV_BENCH_JOBS=$XPV_BENCH_JOBS names no job (tcp-tx tcp-rx udp64)"
+declare -A VAL IRQ CPU GOPS GCALLS PAIR_GUEST=([stock]=bn-stock [front]=bn-xpv [xpv]=bn-xpv [map]=bn-xpv)
 BACKEND=stock
 
 # Interrupts of the back ends' channels in dom0: both name them after the
@@ -24,6 +31,21 @@ dom0_vif_irqs() {
 	awk 'NR == 1 { n = NF; next }
 		/vif[0-9]/ { for (i = 2; i <= n + 1; i++) s += $i }
 		END { printf "%d\n", s }' /proc/interrupts
+}
+
+# dom0 CPU time (all vCPUs: user, nice, system, irq, softirq; not idle,
+# iowait or steal) in jiffies of USER_HZ (100/s).
+dom0_busy() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8; exit }' /proc/stat
+}
+
+# Our back end's tx grant counters on bn-xpv's vif: "OPS CALLS PACKETS".
+vif_grants() {
+	local id
+	id=$(xl domid bn-xpv)
+	ethtool -S "vif$id.0" | awk -F': *' '{ sub(/^ +/, "", $1); v[$1] = $2 }
+		END { printf "%d %d %d\n", v["guest_tx_grant_copy_ops"] + v["guest_tx_grant_map_ops"] + v["guest_tx_grant_unmap_ops"],
+			v["guest_tx_grant_calls"], v["guest_tx_packets"] }'
 }
 
 detach_vif() {
@@ -41,41 +63,51 @@ attach_vif() {
 	tb_cmd "$1" 120 net
 }
 
-# use_backend stock|xpv: the guests that back end serves get their vif on it.
+# use_backend stock|xpv|map: the guests that back end serves get their vif
+# on it (xpv and map: xpv-netback with tx_mode copy or map; the mode
+# applies to vifs connecting after it is set).
 use_backend() {
-	local want=$1 g i
+	local want=$1 g i mod=${1/map/xpv} have=${BACKEND/map/xpv}
 	[ "$BACKEND" = "$want" ] && return 0
 	tb_step "switch to the $want back end"
 	for g in $guests; do
-		[ "$BACKEND" = xpv ] && [ $g = bn-stock ] && continue
+		[ "$have" = xpv ] && [ $g = bn-stock ] && continue
 		detach_vif $g
 	done
 	for i in $(seq 100); do
 		[ -z "$(ls /sys/bus/xen-backend/devices 2>/dev/null | grep '^vif-')" ] && break
 		sleep 0.2
 	done
-	if [ "$want" = xpv ]; then
+	if [ "$mod" = xpv ] && [ "$have" != xpv ]; then
 		rmmod xen_netback || tb_fail "cannot unload the stock xen_netback"
 		grep -q '^xpv_compat ' /proc/modules || tb_load_xpv_modules xpv_compat
 		tb_load_xpv_modules xpv-netback
-	else
+	elif [ "$mod" != xpv ]; then
 		rmmod xpv_netback || tb_fail "cannot unload xpv_netback"
 		modprobe xen-netback || tb_fail "cannot load the stock xen-netback again"
 	fi
+	if [ "$mod" = xpv ]; then
+		echo "$([ "$want" = map ] && echo map || echo copy)" > /sys/module/xpv_netback/parameters/tx_mode ||
+			tb_fail "cannot set xpv_netback's tx_mode"
+	fi
 	BACKEND=$want
 	for g in $guests; do
-		[ "$want" = xpv ] && [ $g = bn-stock ] && continue
+		[ "$mod" = xpv ] && [ $g = bn-stock ] && continue
 		attach_vif "$g"
 	done
 }
 
 measure() { # PAIR ROUND
-	local p=$1 r=$2 g=${PAIR_GUEST[$1]} job d0 d1 pk
+	local p=$1 r=$2 g=${PAIR_GUEST[$1]} job d0 d1 pk c0 c1 g0 g1 o0 o1 k0 k1 t0 t1
 	for job in $JOBS; do
 		tb_step "round $r: $p: $job"
+		[ "$BACKEND" = stock ] || g0=$(vif_grants)
+		c0=$(dom0_busy)
 		d0=$(dom0_vif_irqs)
 		tb_cmd "$g" $((SECS + 120)) iperf "$job" "$SECS"
 		d1=$(dom0_vif_irqs)
+		c1=$(dom0_busy)
+		[ "$BACKEND" = stock ] || g1=$(vif_grants)
 		case $job in
 		udp64) VAL[$p.$job]+=" $(tb_calc "$(tb_field udp_rx) / $SECS")" ;;
 		*) VAL[$p.$job]+=" $(tb_calc "$(tb_field kbps) / 1000")" ;;
@@ -84,7 +116,23 @@ measure() { # PAIR ROUND
 		[ "$pk" -gt 0 ] || tb_fail "$p $job: the guest's eth0 counted no packets"
 		[ $((d1 - d0)) -gt 0 ] || tb_fail "$p $job: dom0 counted no vif interrupt (line names changed?)"
 		IRQ[$p.$job]+=" $(awk -v g="$(tb_field irq)" -v d=$((d1 - d0)) -v n="$pk" 'BEGIN { printf "%.4f", (g + d) / n }')"
+		# dom0 CPU microseconds per packet (a jiffy of /proc/stat: 10 ms).
+		CPU[$p.$job]+=" $(awk -v c=$((c1 - c0)) -v n="$pk" 'BEGIN { printf "%.2f", c * 10000 / n }')"
+		if [ "$BACKEND" != stock ]; then
+			read -r o0 k0 t0 <<< "$g0"
+			read -r o1 k1 t1 <<< "$g1"
+			[ $((t1 - t0)) -gt 0 ] || tb_fail "$p $job: our back end counted no guest tx packet"
+			GOPS[$p.$job]+=" $(awk -v o=$((o1 - o0)) -v n=$((t1 - t0)) 'BEGIN { printf "%.3f", o / n }')"
+			GCALLS[$p.$job]+=" $(awk -v o=$((k1 - k0)) -v n=$((t1 - t0)) 'BEGIN { printf "%.3f", o / n }')"
+		fi
 		tb_metric "${p}_${job}_r${r}" "${VAL[$p.$job]##* }" "$([ $job = udp64 ] && echo pps || echo Mbit/s)"
+		# The work counts of each sample too, so a run cut short keeps them.
+		tb_metric "${p}_${job}_irq_per_pkt_r${r}" "${IRQ[$p.$job]##* }" interrupts
+		tb_metric "${p}_${job}_dom0_cpu_us_per_pkt_r${r}" "${CPU[$p.$job]##* }" us
+		if [ "$BACKEND" != stock ]; then
+			tb_metric "${p}_${job}_grant_ops_per_txpkt_r${r}" "${GOPS[$p.$job]##* }" ops
+			tb_metric "${p}_${job}_grant_calls_per_txpkt_r${r}" "${GCALLS[$p.$job]##* }" calls
+		fi
 	done
 }
 
@@ -100,14 +148,15 @@ iperf3 -s -D -I "$TB/iperf3.pid" --logfile "$TB/iperf3-server.log" ||
 	tb_fail "cannot start the iperf3 server in dom0"
 # XPV_BENCH_PAIRS (make bench-net XPV_BENCH_PAIRS=...) picks pairs; stock
 # is always measured (the reference).
-pairs="stock ${XPV_BENCH_PAIRS:-front xpv}"
-pairs=$(echo "$pairs" | tr ' ' '\n' | awk '/^(stock|front|xpv)$/ && !seen[$1]++' | tr '\n' ' ')
+pairs="stock ${XPV_BENCH_PAIRS:-front xpv map}"
+pairs=$(echo "$pairs" | tr ' ' '\n' | awk '/^(stock|front|xpv|map)$/ && !seen[$1]++' | tr '\n' ' ')
 have_xpv=0
-if [[ " $pairs " == *" xpv "* ]] && [ ! -f "$TBIN/modules/xpv-netback.ko" ]; then
-	tb_log "xpv: SKIP (build/modules/xpv-netback.ko does not exist yet)"
+if [[ " $pairs " == *" xpv "* || " $pairs " == *" map "* ]] && [ ! -f "$TBIN/modules/xpv-netback.ko" ]; then
+	tb_log "xpv, map: SKIP (build/modules/xpv-netback.ko does not exist yet)"
 	pairs=${pairs/xpv/}
+	pairs=${pairs/map/}
 fi
-[[ " $pairs " == *" xpv "* ]] && have_xpv=1
+[[ " $pairs " == *" xpv "* || " $pairs " == *" map "* ]] && have_xpv=1
 tb_metric xpv_measured $have_xpv flag
 guests=$(for p in $pairs; do echo "${PAIR_GUEST[$p]}"; done | awk '!seen[$1]++' | tr '\n' ' ')
 for g in $guests; do
@@ -130,7 +179,7 @@ for r in $(seq "$ROUNDS"); do
 	order=$pairs
 	[ $((r % 2)) = 0 ] && order=$(echo "$pairs" | tr ' ' '\n' | tac | tr '\n' ' ')
 	for p in $order; do
-		case $p in xpv) use_backend xpv ;; *) use_backend stock ;; esac
+		case $p in xpv|map) use_backend $p ;; *) use_backend stock ;; esac
 		measure "$p" "$r"
 	done
 done
@@ -145,12 +194,19 @@ for p in $pairs; do
 		tb_metric "${p}_${job}_${u}_max" "$hi" "$u"
 		read -r med lo hi <<< "$(stats "${IRQ[$p.$job]}")"
 		tb_metric "${p}_${job}_irq_per_pkt_median" "$med" interrupts
+		read -r med lo hi <<< "$(stats "${CPU[$p.$job]}")"
+		tb_metric "${p}_${job}_dom0_cpu_us_per_pkt_median" "$med" us
+		[ -n "${GOPS[$p.$job]:-}" ] || continue
+		read -r med lo hi <<< "$(stats "${GOPS[$p.$job]}")"
+		tb_metric "${p}_${job}_grant_ops_per_txpkt_median" "$med" ops
+		read -r med lo hi <<< "$(stats "${GCALLS[$p.$job]}")"
+		tb_metric "${p}_${job}_grant_calls_per_txpkt_median" "$med" calls
 	done
 done
 # Ours / stock (higher is better): speed ours/stock, interrupts per packet
 # stock/ours. Whether a ratio is significant is table.py's to say, from the
 # rounds (tools/benchstats.py: one rule for every bench table).
-for p in front xpv; do
+for p in front xpv map; do
 	[[ " $pairs " == *" $p "* ]] || continue
 	for job in $JOBS; do
 		u=$([ $job = udp64 ] && echo pps || echo Mbit_s)

@@ -10,10 +10,11 @@ PEER=10.0.0.1
 
 # Interrupts of the guest's netfront channels: the stock driver names them
 # after the xenbus device id ("vif0-q0-tx", "vif0-q0-rx",
-# ...), ours xpvnet*. Both match, or cmd_net fails.
+# ...), ours after the net device ("eth0-q0-tx", ..., "eth0-q0" with one
+# channel per queue). Both match, or cmd_net fails.
 net_irqs() {
 	awk 'NR == 1 { n = NF; next }
-		/vif[0-9]|xpvnet/ { for (i = 2; i <= n + 1; i++) s += $i }
+		/(vif|eth)[0-9]+-q[0-9]/ { for (i = 2; i <= n + 1; i++) s += $i }
 		END { printf "%d\n", s }' /proc/interrupts
 }
 
@@ -32,10 +33,10 @@ cmd_net() {
 		i=$((i + 1))
 		[ $i -lt 60 ] || fail "dom0 ($PEER) does not answer pings 60 s after eth0 came up"
 	done
-	[ "$(grep -cE 'vif[0-9]|xpvnet' /proc/interrupts)" -gt 0 ] ||
+	[ "$(grep -cE '(vif|eth)[0-9]+-q[0-9]' /proc/interrupts)" -gt 0 ] ||
 		fail "no interrupt line of the front end in /proc/interrupts: $(grep -E 'xen|eth|vif' /proc/interrupts | awk '{ print $NF }' | tr '\n' ' ')"
 	drv=$(basename "$(readlink /sys/class/net/eth0/device/driver 2>/dev/null)" 2>/dev/null)
-	cmd_ok "driver=${drv:-none} txq=$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l) irqlines=$(grep -cE 'vif[0-9]|xpvnet' /proc/interrupts)"
+	cmd_ok "driver=${drv:-none} txq=$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l) irqlines=$(grep -cE '(vif|eth)[0-9]+-q[0-9]' /proc/interrupts)"
 }
 
 cmd_iperf() {

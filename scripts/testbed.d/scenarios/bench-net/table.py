@@ -13,7 +13,8 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 import benchstats  # noqa: E402
 
-PAIRS = [("stock", "stock"), ("front", "our front"), ("xpv", "ours both")]
+PAIRS = [("stock", "stock"), ("front", "our front"), ("xpv", "ours both"),
+         ("map", "ours, tx map")]
 JOBS = [("tcp-tx", "TCP guest->dom0", "Mbit_s", "Mbit/s"),
         ("tcp-rx", "TCP dom0->guest", "Mbit_s", "Mbit/s"),
         ("udp64", "UDP 64 B guest->dom0", "pps", "pkt/s")]
@@ -70,7 +71,8 @@ def main(path):
     print(f"bench-net ({path}, {stamp}); iperf3 between a 2-vCPU PVH guest and dom0 "
           "over xenbr0, Xen 4.17 under QEMU TCG")
     print("pairs: stock = stock netfront + stock netback; our front = xpv-netfront + "
-          "stock netback; ours both = xpv-netfront + xpv-netback")
+          "stock netback; ours both = xpv-netfront + xpv-netback (tx_mode=copy); "
+          "ours, tx map = the same with tx_mode=map")
     if not m.get("xpv_measured"):
         print("ours both: skipped (no build/modules/xpv-netback.ko)")
     have = [(p, n) for p, n in PAIRS if benchstats.samples(m, f"{p}_tcp-tx_r")]
@@ -101,6 +103,14 @@ def main(path):
             r = m.get(f"ratio_{p}_{job}_irq_stock_over_ours")
             cells.append(f" {('%.2f' % r) if r is not None else '':>16}")
         print(f"{'':<22} {'irqs per packet':<22}" + "".join(cells))
+        for key, label in (("dom0_cpu_us_per_pkt", "dom0 CPU us/packet"),
+                           ("grant_ops_per_txpkt", "grant ops/guest tx pkt"),
+                           ("grant_calls_per_txpkt", "grant calls/guest tx pkt")):
+            vals = [m.get(f"{p}_{job}_{key}_median") for p, _ in have]
+            if all(v is None for v in vals):
+                continue
+            cells = [f" {'%.3f' % v if v is not None else '-':>20}" for v in vals]
+            print(f"{'':<22} {label:<22}" + "".join(cells))
     print("ratios: speed ours/stock of the medians; interrupts per packet stock/ours "
           "(higher is better);\n" + benchstats.NOTE + ".")
     png = plot(m, have, os.path.splitext(path)[0] + ".png")

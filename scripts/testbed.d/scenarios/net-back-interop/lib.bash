@@ -320,7 +320,9 @@ tb_metric udp_lost "$((sent - got))" datagrams
 tb_step malformed-counters
 nb_stats "$V"
 nb_zero guest_tx_malformed guest_tx_bad_headers guest_tx_copy_errors \
-	guest_rx_copy_errors guest_tx_ring_broken guest_rx_ring_broken
+	guest_rx_copy_errors guest_tx_ring_broken guest_rx_ring_broken \
+	guest_tx_map_errors
+tb_netback_map_checks "$TB/nbmap-$V.txt" "$V"
 
 tb_step hot-unplug-under-load
 nc -l -p 5400 > /dev/null < <(sleep 900) &
