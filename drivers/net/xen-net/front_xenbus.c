@@ -229,8 +229,7 @@ static int netfront_bad_key(struct xpv_netfront_info *info, const char *key,
 	return err;
 }
 
-/*
- * The back end's offer.  An absent key is "not offered" (one queue); a
+/* The back end's offer.  An absent key is "not offered" (one queue); a
  * flag other than 0 or 1, or a queue count that is 0, not a number or
  * above 2^32 - 1, is a broken back end: the connection is refused.  A
  * queue count above ours is a bound that ours already meets.
