@@ -693,6 +693,17 @@ tb_use_xpv_back() {
 	tb_load_xpv_modules "xpv-${1}back"
 }
 
+# tb_wait_path_gone PATH SECONDS: a back-end device's sysfs PATH goes
+# after its xenstore node was removed; tb_fail after SECONDS.
+tb_wait_path_gone() {
+	local i=0
+	while [ -e "$1" ]; do
+		i=$((i + 1))
+		[ $i -lt $(($2 * 10)) ] || tb_fail "$1 still exists $2 s after its node went away"
+		sleep 0.1
+	done
+}
+
 # tb_wait_vbd_gone DOMID TIMEOUT: the block back end has let go of a
 # destroyed guest's vbd (its backend/vbd/DOMID directory is gone).
 tb_wait_vbd_gone() {

@@ -49,14 +49,9 @@ vbd_create() {
 
 # vbd_remove: the toolstack's removal: nodes gone, device gone, loop free.
 vbd_remove() {
-	local i=0
 	xenstore-rm "$BE"
 	xenstore-rm "$FE"
-	while [ -e "$SYS" ]; do
-		i=$((i + 1))
-		[ $i -lt 200 ] || tb_fail "$SYS still exists 20 s after its node went away"
-		sleep 0.1
-	done
+	tb_wait_path_gone "$SYS" 20
 	losetup -d "$LOOP" || tb_fail "the loop device is still busy after remove"
 }
 

@@ -78,18 +78,13 @@ klog_wait() {
 # hvbd_remove ID: an orderly close if the front end is still connected,
 # then the nodes go (the back end first: it lets go of a kept grant).
 hvbd_remove() {
-	local i=0
 	hvbd_paths "$1"
 	if [ "$(tb_xs_state "$FE")" = 4 ]; then
 		xenstore-write "$BE/state" 5
 		wait_xs_state "$FE" 6 30
 	fi
 	xenstore-rm "$BE"
-	while [ -e "$SYS" ]; do
-		i=$((i + 1))
-		[ $i -lt 200 ] || tb_fail "$SYS still exists 20 s after its node went away"
-		sleep 0.1
-	done
+	tb_wait_path_gone "$SYS" 20
 	xenstore-rm "$FE"
 }
 

@@ -60,13 +60,8 @@ hvif_connect() {
 # hvif_remove: the nodes go (the back end first: it lets go of a kept
 # page), the back-end device with them.
 hvif_remove() {
-	local i=0
 	xenstore-rm "$BE"
-	while [ -e "$SYS" ]; do
-		i=$((i + 1))
-		[ $i -lt 200 ] || tb_fail "$SYS still exists 20 s after its node went away"
-		sleep 0.1
-	done
+	tb_wait_path_gone "$SYS" 20
 	xenstore-rm "$FE"
 	xenstore-rm "$ERR" 2>/dev/null
 }
